@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from blog.models import Post, PostReference, Tag
+from clinic.admin import PublishableAdmin, ReferenceInline
+
+
+class PostReferenceInline(ReferenceInline):
+    model = PostReference
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Post)
+class PostAdmin(PublishableAdmin):
+    list_display = ["title", "author", "status", "published_at", "updated_at"]
+    list_filter = ["status", "author", "tags"]
+    list_select_related = ["author"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["author", "tags", "conditions"]
+    inlines = [PostReferenceInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "author", "summary", "body"]}),
+        ("Image", {"fields": ["hero_image", "hero_alt"], "classes": ["collapse"]}),
+        ("Topics", {"fields": ["tags", "conditions"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+    ]

@@ -1,0 +1,85 @@
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from clinic.models import Practitioner, Publishable, Reference, markdown_length
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", args=[self.slug])
+
+
+class Post(Publishable):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="posts", help_text="Who wrote it."
+    )
+    body = MarkdownxField(
+        validators=[markdown_length],
+        help_text="Write in Markdown. Cite a reference attached below with [@key]; "
+        "drag an image into the box to upload it.",
+    )
+    hero_image = models.ImageField(upload_to="posts/", blank=True)
+    hero_alt = models.CharField(
+        "hero image description",
+        max_length=200,
+        blank=True,
+        help_text="Describe the image for people who cannot see it. Required with an image.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    conditions = models.ManyToManyField(
+        "conditions.Condition",
+        blank=True,
+        related_name="posts",
+        help_text="Condition pages this article is about; it is listed on them.",
+    )
+    references = models.ManyToManyField(
+        Reference, through="PostReference", blank=True, related_name="posts"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="post_listing")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:post", args=[self.slug])
+
+    def markdown_source(self):
+        return self.body
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError(
+                {"hero_alt": "Describe the image for patients who cannot see it."}
+            )
+
+
+class PostReference(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reference_links")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="post_links")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reference"], name="unique_post_reference")
+        ]
+        verbose_name = "reference"
+
+    def __str__(self):
+        return self.reference.key

@@ -1,0 +1,61 @@
+"""
+The Markdown editor's server side: live preview and image upload, for staff only.
+
+These replace django-markdownx's stock views, which have no login check, trust the browser's
+content type and store uploads as they come (CVE-2024-2319). The preview goes through the same
+sanitising renderer as the public pages, because the editor inserts it with innerHTML.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from clinic import images, markdown
+
+
+def staff_only(view):
+    """403 for anyone but logged-in staff.
+
+    Not staff_member_required: that redirects to a login page, which the editor's XHR cannot show.
+    """
+
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@require_POST
+@staff_only
+def markdownify(request):
+    content = request.POST.get("content")
+    if content is None:
+        return HttpResponseBadRequest(
+            format_html('<p class="preview-error">{}</p>', "Nothing to preview.")
+        )
+    try:
+        html = markdown.preview(content)
+    except ValidationError as error:
+        return HttpResponseBadRequest(
+            format_html('<p class="preview-error">{}</p>', " ".join(error.messages))
+        )
+    return HttpResponse(html)
+
+
+@require_POST
+@staff_only
+def upload(request):
+    uploaded = request.FILES.get("image")
+    if uploaded is None:
+        return JsonResponse({"image": ["Choose an image to upload."]}, status=400)
+    try:
+        clean = images.clean_image(uploaded)
+        stored = images.store_image(clean, folder="uploads")
+    except ValidationError as error:
+        return JsonResponse({"image": error.messages}, status=400)
+    return JsonResponse({"image_code": f"![Describe this image]({stored.url})"})

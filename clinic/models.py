@@ -1,0 +1,403 @@
+import contextlib
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from markdownx.models import MarkdownxField
+
+from clinic import markdown
+from clinic.citations import identifiers
+from clinic.publishing import PublishableQuerySet, Status
+
+markdown_length = MaxLengthValidator(settings.MARKDOWN_MAX_LENGTH)
+
+
+class ClinicSettings(models.Model):
+    """The clinic's own details, one row, edited in the admin."""
+
+    class CitationStyle(models.TextChoices):
+        VANCOUVER = "vancouver", "Vancouver (NLM, Citing Medicine)"
+        AMA = "ama", "AMA (American Medical Association)"
+
+    name = models.CharField(max_length=120, default="Riverside Medical Acupuncture")
+    tagline = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True, help_text="Shown on the contact page, one line each.")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    opening_hours = models.TextField(blank=True, help_text="One line per day or range of days.")
+    disclaimer = models.TextField(
+        blank=True,
+        help_text="Shown under every article and condition page, e.g. “For information only…”.",
+    )
+    about = MarkdownxField(
+        blank=True, validators=[markdown_length], help_text="The About page, in Markdown."
+    )
+    about_html = models.TextField(blank=True, editable=False)
+    citation_style = models.CharField(
+        max_length=20,
+        choices=CitationStyle,
+        default=CitationStyle.VANCOUVER,
+        help_text="How reference lists are formatted on every page.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=36, help_text="How long a medical review stays current before the next is due."
+    )
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        self.about_html = markdown.render_html(self.about)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class Practitioner(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+        help_text="The log-in this practitioner uses to write in the admin.",
+    )
+    honorific = models.CharField(max_length=20, blank=True, help_text="For example “Dr”.")
+    name = models.CharField(max_length=120, help_text="Full name, e.g. “Sarah Thompson”.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The end of the profile address."
+    )
+    post_nominals = models.CharField(
+        max_length=120, blank=True, help_text="Letters after the name, e.g. “MBChB MRCGP”."
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    qualifications = models.TextField(blank=True, help_text="One qualification per line.")
+    registration_body = models.CharField(
+        max_length=120, blank=True, help_text="e.g. “General Medical Council”."
+    )
+    registration_number = models.CharField(max_length=40, blank=True)
+    short_bio = models.TextField(
+        max_length=400, blank=True, help_text="Two or three sentences shown under articles."
+    )
+    bio = MarkdownxField(blank=True, validators=[markdown_length], help_text="Full profile.")
+    bio_html = models.TextField(blank=True, editable=False)
+    photo = models.ImageField(upload_to="practitioners/", blank=True)
+    photo_alt = models.CharField(max_length=200, blank=True, help_text="Describe the photo.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = markdown.render_html(self.bio)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clinic:practitioner", args=[self.slug])
+
+    @property
+    def display_name(self):
+        return f"{self.honorific} {self.name}".strip()
+
+    @property
+    def credentials(self):
+        return f"{self.display_name} {self.post_nominals}".strip()
+
+    @property
+    def qualification_list(self):
+        return [line.strip() for line in self.qualifications.splitlines() if line.strip()]
+
+
+class Reference(models.Model):
+    """One published source, stored so that it maps one-to-one to a CSL-JSON item."""
+
+    class Type(models.TextChoices):
+        ARTICLE = "article-journal", "Journal article"
+        REVIEW = "review", "Review"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Book chapter"
+        GUIDELINE = "report", "Guideline or report"
+        WEBPAGE = "webpage", "Web page"
+
+    class StudyType(models.TextChoices):
+        SYSTEMATIC_REVIEW = "systematic_review", "Systematic review / meta-analysis"
+        RCT = "rct", "Randomised controlled trial"
+        COHORT = "cohort", "Cohort study"
+        CASE_SERIES = "case_series", "Case series"
+        GUIDELINE = "guideline", "Guideline"
+        NARRATIVE_REVIEW = "narrative_review", "Narrative review"
+        OTHER = "other", "Other"
+
+    key = models.SlugField(
+        max_length=60,
+        unique=True,
+        blank=True,
+        help_text="Cite it in the text as [@key]. Made from the first author and year if empty.",
+    )
+    type = models.CharField(max_length=20, choices=Type, default=Type.ARTICLE)
+    authors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='In order: [{"family": "Cherkin", "given": "DC"}] or [{"literal": "NICE"}].',
+    )
+    authors_et_al = models.BooleanField(
+        "author list truncated (et al.)",
+        default=False,
+        help_text="Tick if the source lists only the first authors followed by “et al.”.",
+    )
+    title = models.TextField()
+    container_title = models.CharField("journal or book", max_length=300, blank=True)
+    container_title_short = models.CharField(
+        "journal abbreviation", max_length=120, blank=True, help_text="NLM abbreviation."
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    month = models.PositiveSmallIntegerField(null=True, blank=True)
+    day = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=40, blank=True)
+    issue = models.CharField(max_length=40, blank=True)
+    pages = models.CharField(max_length=40, blank=True, help_text="e.g. 858-866.")
+    article_number = models.CharField(
+        "article number / e-locator", max_length=60, blank=True, help_text="e.g. CD001351."
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.CharField("PMID", max_length=20, blank=True)
+    pmcid = models.CharField("PMCID", max_length=20, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    accessed = models.DateField(null=True, blank=True, help_text="For web pages.")
+    study_type = models.CharField(max_length=20, choices=StudyType, blank=True)
+    participants = models.PositiveIntegerField("number of participants", null=True, blank=True)
+    notes = models.TextField(blank=True, help_text="For staff; never shown to patients.")
+    retracted = models.BooleanField("retracted or superseded", default=False)
+    retraction_note = models.TextField(blank=True)
+    original_text = models.TextField(blank=True, help_text="The citation as it was pasted.")
+    formatted_text = models.TextField(blank=True, editable=False)
+    formatted_html = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"], condition=~models.Q(doi=""), name="unique_reference_doi"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~models.Q(pmid=""), name="unique_reference_pmid"
+            ),
+        ]
+        indexes = [models.Index(Lower("title"), "year", name="reference_title_year")]
+
+    def __str__(self):
+        return f"{self.key}: {Truncator(self.title).chars(80)}"
+
+    def save(self, *args, **kwargs):
+        from clinic import references
+
+        if not self.key:
+            self.key = references.unique_key(self)
+        formatted = references.format_one(self)
+        self.formatted_text, self.formatted_html = formatted.text, formatted.html
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        for name, normalise in [
+            ("doi", identifiers.normalise_doi),
+            ("pmid", identifiers.normalise_pmid),
+            ("pmcid", identifiers.normalise_pmcid),
+        ]:
+            value = getattr(self, name)
+            if value:
+                try:
+                    setattr(self, name, normalise(value))
+                except ValueError as error:
+                    errors[name] = str(error)
+        if not self.authors and self.type not in {self.Type.WEBPAGE, self.Type.GUIDELINE}:
+            errors["authors"] = "Add at least one author (a person or a group)."
+        for author in self.authors if isinstance(self.authors, list) else [None]:
+            if not isinstance(author, dict) or not (author.get("family") or author.get("literal")):
+                errors["authors"] = (
+                    'Each author needs a family name or a group name, e.g. {"family": "Cherkin",'
+                    ' "given": "DC"} or {"literal": "NICE"}.'
+                )
+                break
+        if errors:
+            raise ValidationError(errors)
+
+    def to_csl(self) -> dict:
+        item = {"id": self.key, "type": self.type, "title": self.title}
+        if self.authors:
+            item["author"] = self.authors
+        date = [part for part in (self.year, self.month, self.day) if part]
+        if self.year:
+            item["issued"] = {"date-parts": [date]}
+        if self.accessed:
+            item["accessed"] = {
+                "date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]
+            }
+        for csl_name, value in [
+            ("container-title", self.container_title),
+            ("container-title-short", self.container_title_short),
+            ("volume", self.volume),
+            ("issue", self.issue),
+            ("page", self.pages),
+            ("number", self.article_number),
+            ("publisher", self.publisher),
+            ("DOI", self.doi),
+            ("PMID", self.pmid),
+            ("PMCID", self.pmcid),
+            ("URL", self.url),
+        ]:
+            if value:
+                item[csl_name] = value
+        if self.authors_et_al:
+            item["custom"] = {"et_al": True}
+        return item
+
+    @classmethod
+    def from_csl(cls, item: dict, **extra) -> "Reference":
+        """An unsaved Reference from a CSL-JSON item (import, free-text parsing)."""
+        issued = (item.get("issued") or {}).get("date-parts") or [[]]
+        parts = [*issued[0], None, None, None][:3]
+        accessed = (item.get("accessed") or {}).get("date-parts") or [[]]
+        type_ = item.get("type") if item.get("type") in cls.Type.values else cls.Type.ARTICLE
+        reference = cls(
+            key=item.get("id") if isinstance(item.get("id"), str) else "",
+            type=type_,
+            authors=item.get("author") or [],
+            authors_et_al=bool((item.get("custom") or {}).get("et_al")),
+            title=item.get("title") or "",
+            container_title=item.get("container-title") or "",
+            container_title_short=item.get("container-title-short") or "",
+            year=_int_or_none(parts[0]),
+            month=_int_or_none(parts[1]),
+            day=_int_or_none(parts[2]),
+            volume=str(item.get("volume") or ""),
+            issue=str(item.get("issue") or ""),
+            pages=str(item.get("page") or ""),
+            article_number=str(item.get("number") or ""),
+            publisher=item.get("publisher") or "",
+            doi=item.get("DOI") or "",
+            pmid=str(item.get("PMID") or ""),
+            pmcid=item.get("PMCID") or "",
+            url=item.get("URL") or "",
+            **extra,
+        )
+        if len(accessed[0]) == 3:
+            with contextlib.suppress(TypeError, ValueError):
+                reference.accessed = datetime.date(*map(int, accessed[0]))
+        return reference
+
+    def get_admin_url(self):
+        return reverse("admin:clinic_reference_change", args=[self.pk])
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def pmc_url(self):
+        return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/" if self.pmcid else ""
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class Publishable(models.Model):
+    """What posts and condition pages share: status, dates, Markdown rendered on save."""
+
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The end of the page address; keep it short."
+    )
+    summary = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences shown in lists and search results. "
+        "Left empty, the start of the text is used.",
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Visible to patients from this date and time, once published.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    body_html = models.TextField(blank=True, editable=False)
+    references_html = models.TextField(blank=True, editable=False)
+    excerpt = models.TextField(blank=True, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    objects = PublishableQuerySet.as_manager()
+
+    # The Markdown fields whose citations must be attached (checked by the admin).
+    markdown_fields = ("body",)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def markdown_source(self) -> str:
+        raise NotImplementedError
+
+    def attached_references(self) -> list[Reference]:
+        if self.pk is None:
+            return []
+        return [link.reference for link in self.reference_links.select_related("reference")]
+
+    def render(self, references=None):
+        """Fill the stored HTML: body with numbered citations, then the reference list."""
+        from clinic.references import render_reference_list
+
+        if references is None:
+            references = self.attached_references()
+        rendered = markdown.render(
+            self.markdown_source(), known_keys={ref.key for ref in references}
+        )
+        self.body_html = rendered.html
+        self.references_html = render_reference_list(references, rendered)
+        text = " ".join(strip_tags(markdown.strip_citations(rendered.html)).split())
+        self.excerpt = Truncator(self.summary or text).words(45, truncate="…")
+        self.reading_minutes = max(1, round(len(text.split()) / 200))
+
+    @property
+    def is_public(self):
+        from django.utils import timezone
+
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )

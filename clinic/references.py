@@ -1,0 +1,100 @@
+"""
+References on a page: citation keys, numbering and the stored reference list.
+
+Numbering follows Vancouver: cited references in order of first citation, then the attached
+references that the text never cites. The list is rendered once, when the page is saved.
+"""
+
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from clinic import markdown
+from clinic.citations.style import Formatted, format_references
+from clinic.models import ClinicSettings, Reference
+
+
+@dataclass
+class Entry:
+    number: int
+    reference: Reference
+    # Ids of the places the text cites this reference ("cite-3-1", "cite-3-2"), for back-links.
+    cited_at: list[str]
+
+
+def number_references(references, rendered: markdown.Rendered) -> list[Entry]:
+    by_key = {ref.key: ref for ref in references}
+    cited = [by_key[key] for key in rendered.citation_keys if key in by_key]
+    uncited = [ref for ref in references if ref.key not in rendered.citation_keys]
+    entries = []
+    for number, ref in enumerate(cited + uncited, start=1):
+        count = rendered.citation_counts.get(ref.key, 0)
+        entries.append(Entry(number, ref, [f"cite-{number}-{n}" for n in range(1, count + 1)]))
+    return entries
+
+
+def render_reference_list(references, rendered: markdown.Rendered) -> str:
+    if not references:
+        return ""
+    entries = number_references(references, rendered)
+    return render_to_string("includes/reference_list.html", {"entries": entries}).strip()
+
+
+def render_preview(text: str) -> str:
+    """The editor preview: the page's numbering and the list of what the text cites so far."""
+    keys = markdown.find_citation_keys(text)
+    references = list(Reference.objects.filter(key__in=keys))
+    rendered = markdown.render(text, known_keys={ref.key for ref in references})
+    cited = [ref for ref in references if ref.key in rendered.citation_keys]
+    html = rendered.html + render_reference_list(cited, rendered)
+    if rendered.unknown_keys:
+        html += render_to_string("includes/unknown_citations.html", {"keys": rendered.unknown_keys})
+    return html
+
+
+def format_one(reference: Reference) -> Formatted:
+    style = ClinicSettings.load().citation_style
+    return format_references([reference.to_csl()], style)[0]
+
+
+def unique_key(reference: Reference) -> str:
+    """`cherkin2009`, then `cherkin2009a`, `cherkin2009b`… if that is taken."""
+    first = reference.authors[0] if reference.authors else {}
+    name = first.get("family") or first.get("literal") or reference.title or "ref"
+    base = slugify(name.split()[0] if name.split() else "ref").replace("-", "")[:40] or "ref"
+    base += str(reference.year or "")
+    taken = set(
+        Reference.objects.filter(key__startswith=base)
+        .exclude(pk=reference.pk)
+        .values_list("key", flat=True)
+    )
+    if base not in taken:
+        return base
+    for suffix in "abcdefghijklmnopqrstuvwxyz":
+        if base + suffix not in taken:
+            return base + suffix
+    return f"{base}-{len(taken)}"
+
+
+def rerender_citing_pages(reference: Reference) -> None:
+    """A reference changed (its text, a retraction): every page that cites it shows the change."""
+    for page in [*reference.posts.all(), *reference.conditions.all()]:
+        page.save()
+
+
+def reformat_all() -> None:
+    """The citation style changed: format every reference again, then every page that has any."""
+    from blog.models import Post
+    from conditions.models import Condition
+
+    style = ClinicSettings.load().citation_style
+    references = list(Reference.objects.all())
+    for reference, formatted in zip(
+        references, format_references([ref.to_csl() for ref in references], style), strict=True
+    ):
+        reference.formatted_text, reference.formatted_html = formatted.text, formatted.html
+    Reference.objects.bulk_update(references, ["formatted_text", "formatted_html"])
+    for model in (Post, Condition):
+        for page in model.objects.filter(references__isnull=False).distinct():
+            page.save()

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import editor, views
+
+app_patterns = (
+    [
+        path("", views.HomeView.as_view(), name="home"),
+        path("about/", views.AboutView.as_view(), name="about"),
+        path(
+            "practitioners/<slug:slug>/",
+            views.PractitionerView.as_view(),
+            name="practitioner",
+        ),
+    ],
+    "clinic",
+)
+
+urlpatterns = [
+    path("", include(app_patterns)),
+    path("blog/", include("blog.urls")),
+    path("conditions/", include("conditions.urls")),
+    # Staff-only replacements for django-markdownx's preview and upload endpoints.
+    path("editor/markdownify/", editor.markdownify, name="markdownx_markdownify"),
+    path("editor/upload/", editor.upload, name="markdownx_upload"),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "clinic.views.page_not_found"
+handler500 = "clinic.views.server_error"

@@ -1,0 +1,45 @@
+from django.http import HttpResponseServerError
+from django.shortcuts import render
+from django.template.loader import get_template
+from django.views.generic import DetailView, TemplateView
+
+from blog.models import Post
+from clinic.models import Practitioner
+from conditions.models import Condition
+
+
+class HomeView(TemplateView):
+    template_name = "clinic/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            latest_posts=Post.objects.published().select_related("author")[:4],
+            conditions=Condition.objects.published().only("name", "slug", "summary"),
+            **kwargs,
+        )
+
+
+class AboutView(TemplateView):
+    template_name = "clinic/about.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(practitioners=Practitioner.objects.all(), **kwargs)
+
+
+class PractitionerView(DetailView):
+    model = Practitioner
+    template_name = "clinic/practitioner.html"
+    context_object_name = "practitioner"
+
+    def get_context_data(self, **kwargs):
+        posts = self.object.posts.published()[:10]
+        return super().get_context_data(posts=posts, **kwargs)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No request context here: the database may be the thing that failed.
+    return HttpResponseServerError(get_template("500.html").render())

@@ -1,0 +1,95 @@
+from django.db import models
+from django.urls import reverse
+from markdownx.models import MarkdownxField
+
+from clinic.models import Publishable, Reference, markdown_length
+
+# The sections of a condition page, in the order patients look for them (as NHS pages do).
+SECTIONS = [
+    ("overview", "Overview"),
+    ("symptoms", "Symptoms"),
+    ("when_to_seek_help", "When to seek help"),
+    ("causes", "Causes"),
+    ("diagnosis", "How it is diagnosed"),
+    ("treatments", "Treatments"),
+    ("evidence", "What the evidence says about acupuncture"),
+    ("self_care", "Self-care"),
+]
+
+
+def section_field(label, help_text=""):
+    return MarkdownxField(label, blank=True, validators=[markdown_length], help_text=help_text)
+
+
+class Condition(Publishable):
+    name = models.CharField(max_length=120, unique=True)
+    alternative_names = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other names patients use, separated by commas, e.g. “lumbago, lower back ache”.",
+    )
+    overview = section_field("overview")
+    symptoms = section_field("symptoms")
+    when_to_seek_help = section_field(
+        "when to seek help",
+        "Use call-outs for urgency: a line “::: emergency”, “::: soon” or “::: routine”, "
+        "the list, then “:::”.",
+    )
+    causes = section_field("causes")
+    diagnosis = section_field("how it is diagnosed")
+    treatments = section_field("treatments")
+    evidence = section_field("what the evidence says about acupuncture")
+    self_care = section_field("self-care")
+    references = models.ManyToManyField(
+        Reference, through="ConditionReference", blank=True, related_name="conditions"
+    )
+
+    markdown_fields = tuple(field for field, _ in SECTIONS)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:condition", args=[self.slug])
+
+    def markdown_source(self):
+        """All sections as one document, so citations are numbered across the whole page."""
+        parts = []
+        for field, label in SECTIONS:
+            text = getattr(self, field).strip()
+            if text:
+                parts.append(f"## {label}\n\n{text}")
+        return "\n\n".join(parts)
+
+    @property
+    def alternative_name_list(self):
+        return [name.strip() for name in self.alternative_names.split(",") if name.strip()]
+
+    @property
+    def letter(self):
+        return self.name[:1].upper()
+
+
+class ConditionReference(models.Model):
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="reference_links"
+    )
+    reference = models.ForeignKey(
+        Reference, on_delete=models.PROTECT, related_name="condition_links"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "reference"], name="unique_condition_reference"
+            )
+        ]
+        verbose_name = "reference"
+
+    def __str__(self):
+        return self.reference.key

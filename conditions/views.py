@@ -1,0 +1,41 @@
+from itertools import groupby
+
+from django.utils.text import slugify
+from django.views.generic import DetailView, ListView
+
+from conditions.models import SECTIONS, Condition
+
+
+class ConditionListView(ListView):
+    template_name = "conditions/condition_list.html"
+    context_object_name = "conditions"
+
+    def get_queryset(self):
+        return Condition.objects.published().only("name", "slug", "summary", "alternative_names")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["letters"] = [
+            (letter, list(group))
+            for letter, group in groupby(context["conditions"], key=lambda c: c.letter)
+        ]
+        return context
+
+
+class ConditionDetailView(DetailView):
+    template_name = "conditions/condition_detail.html"
+    context_object_name = "condition"
+
+    def get_queryset(self):
+        return Condition.objects.published()
+
+    def get_context_data(self, **kwargs):
+        condition = self.object
+        # The section headings' ids come from the Markdown renderer's heading anchors.
+        contents = [
+            (slugify(label), label)
+            for field, label in SECTIONS
+            if getattr(condition, field).strip()
+        ]
+        related_posts = condition.posts.published().select_related("author")[:6]
+        return super().get_context_data(contents=contents, related_posts=related_posts, **kwargs)
