@@ -1,0 +1,337 @@
+"""Turn uploaded files into safe, re-encoded, responsive images, or refuse them.
+
+Uploads from the Markdown editor go through three steps, each a plain function:
+
+1. ``clean_image(uploaded)`` reads the bytes, lets Pillow (never the file name or the
+   browser's content type) decide whether they are a JPEG, PNG, WebP or GIF image, checks
+   the pixel count before decoding, decodes every pixel, turns phone photos upright and
+   re-encodes the pixels alone. Nothing else survives: no EXIF (so no GPS position), no
+   JPEG comments (so no HTML hidden in a JPEG/HTML polyglot), no PNG text chunks, no XMP,
+   no ICC profile (colours are converted to sRGB first), no extra frames. Anything it
+   cannot do this for is refused with a ``ValidationError`` whose message a practitioner
+   can act on.
+2. ``make_renditions(image)`` makes the smaller widths a page needs, each as WebP plus a
+   JPEG (or PNG when the image has transparency) fallback.
+3. ``store_image(image, folder=...)`` writes all of it through Django's storage API under
+   one random name, or nothing at all if a write fails.
+
+``srcset(stored, "webp")`` then builds the ``srcset`` attribute from what was stored.
+"""
+
+import dataclasses
+import logging
+import posixpath
+import secrets
+from io import BytesIO
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Well below Pillow's own 89-megapixel warning; a 12-megapixel phone photo is far inside.
+MAX_PIXELS = 40_000_000
+RENDITION_WIDTHS = (480, 960, 1600)
+
+# libwebp cannot encode a side longer than this; renditions are fitted inside it.
+WEBP_MAX_SIDE = 16383
+
+# Pillow format name -> format we store. GIF becomes PNG: first frame only, so no
+# animation and nothing a GIF can smuggle in its extension blocks. MPO is how Pillow names
+# the multi-picture JPEGs many phones write; we keep the first picture as a plain JPEG.
+_ACCEPTED = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp", "GIF": "png"}
+_PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+_EXTENSIONS = {"jpeg": ".jpg", "png": ".png", "webp": ".webp"}
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "jpeg": {"format": "JPEG", "quality": 85, "optimize": True, "progressive": True},
+    "png": {"format": "PNG"},
+    "webp": {"format": "WEBP", "quality": 80},
+}
+_SRGB = ImageCms.createProfile("sRGB")
+
+MESSAGES = {
+    "empty": _("This file is empty."),
+    "too_big": _("This file is too big; the limit is %(limit)s MB."),
+    "not_image": _("This file is not a JPEG, PNG, WebP or GIF image."),
+    "too_large": _(
+        "This image is too large (%(width)s × %(height)s pixels); "  # noqa: RUF001 (the real sign)
+        "the limit is %(limit)s megapixels."
+    ),
+    # Pillow refuses images past its own bomb limit before telling us their size.
+    "too_large_unknown": _("This image is too large; the limit is %(limit)s megapixels."),
+    "damaged": _("This image is damaged or incomplete and could not be read."),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class CleanImage:
+    """An accepted upload, re-encoded from its pixels: upright, sRGB, no metadata."""
+
+    format: str  # "jpeg", "png" or "webp"
+    width: int
+    height: int
+    content: bytes
+    extension: str  # ".jpg", ".png" or ".webp"
+    mode: str  # "RGB" or "RGBA" (only when some pixel is not fully opaque)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rendition:
+    """One resized copy of a CleanImage, in one format."""
+
+    width: int
+    height: int
+    format: str
+    content: bytes
+    extension: str
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredImage:
+    """Where an image and its renditions were stored; ``as_dict()`` fits a JSONField.
+
+    ``url`` values are what the storage returned at upload time. With a storage whose
+    URLs expire (S3 with query-string auth) or move (a new CDN), build URLs from the
+    names with ``storage.url(name)`` instead.
+    """
+
+    name: str
+    url: str
+    width: int
+    height: int
+    # Each {"name", "url", "width", "height", "format"}, narrowest first, WebP before the
+    # fallback at each width.
+    renditions: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class UploadedFileLike(Protocol):
+    name: str | None
+    size: int | None
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def clean_image(uploaded: UploadedFileLike) -> CleanImage:
+    """Return the upload re-encoded from its pixels alone, or raise ValidationError.
+
+    The ValidationError ``code`` is one of the keys of MESSAGES. No other exception comes
+    out of a bad file: Pillow raises many kinds on malformed input, and all of them mean
+    the file is damaged. (``ImproperlyConfigured`` is raised if some code switched on
+    Pillow's ``LOAD_TRUNCATED_IMAGES``, which would let half-uploaded images through.)
+    """
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        raise ImproperlyConfigured(
+            "PIL.ImageFile.LOAD_TRUNCATED_IMAGES is True; clean_image() needs it False "
+            "to refuse truncated uploads."
+        )
+    data = _read_upload(uploaded)
+    try:
+        with Image.open(BytesIO(data), formats=_PILLOW_FORMATS) as opened:
+            # Only the header has been read so far: refuse bombs before decoding.
+            _check_pixel_count(*opened.size)
+            opened.load()
+            _make_upright(opened)
+            pixels = _pixels_only(opened)
+            stored_format = _ACCEPTED[opened.format]
+        content = _encode(pixels, stored_format)
+    except ValidationError:
+        raise
+    except UnidentifiedImageError:
+        raise _error("not_image") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # The warning is only raised when warnings are errors (as in the tests).
+        raise _error("too_large_unknown", limit=MAX_PIXELS // 1_000_000) from None
+    except Exception:
+        logger.info(
+            "Refused an unreadable image upload %r", getattr(uploaded, "name", None), exc_info=True
+        )
+        raise _error("damaged") from None
+    return CleanImage(
+        format=stored_format,
+        width=pixels.width,
+        height=pixels.height,
+        content=content,
+        extension=_EXTENSIONS[stored_format],
+        mode=pixels.mode,
+    )
+
+
+def make_renditions(image: CleanImage) -> list[Rendition]:
+    """Return the image at each of RENDITION_WIDTHS narrower than it, and at its own
+    width capped at 1600, each as WebP and as a fallback: JPEG, or PNG if it has
+    transparency. Narrowest first, WebP before the fallback at each width.
+    """
+    fallback = "png" if image.mode == "RGBA" else "jpeg"
+    sizes = _rendition_sizes(image.width, image.height)
+    pillow_format = _SAVE_OPTIONS[image.format]["format"]
+    renditions = []
+    with Image.open(BytesIO(image.content), formats=(pillow_format,)) as source:
+        # For a JPEG, let libjpeg decode at 1/2, 1/4 or 1/8 scale when that is still at
+        # least as big as the largest rendition: much faster for big photos.
+        source.draft(image.mode, sizes[-1])
+        resized = source
+        # Widest first, each resized from the previous one: a third of the resizing time
+        # for a 12-megapixel photo, with no visible difference.
+        for width, height in reversed(sizes):
+            resized = resized.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            renditions[:0] = [
+                Rendition(
+                    width=width,
+                    height=height,
+                    format=fmt,
+                    content=_encode(resized, fmt),
+                    extension=_EXTENSIONS[fmt],
+                )
+                for fmt in ("webp", fallback)
+            ]
+    return renditions
+
+
+def store_image(image: CleanImage, *, folder: str, storage: Storage | None = None) -> StoredImage:
+    """Save the image and its renditions in ``folder`` of ``storage`` (default storage if
+    None) under one random name, ``<token>.<ext>`` and ``<token>-<width>w.<ext>``.
+
+    Uses only ``storage.save``, ``url`` and ``delete``, so any Django storage works
+    (file system, S3 through django-storages). If any write fails, the files already
+    written are deleted and the error is raised again: nothing is left half-stored.
+    """
+    storage = default_storage if storage is None else storage
+    renditions = make_renditions(image)
+    stem = posixpath.join(folder.strip("/"), secrets.token_hex(16))
+    saved: list[str] = []
+    try:
+        name = storage.save(stem + image.extension, ContentFile(image.content))
+        saved.append(name)
+        stored_renditions = []
+        for rendition in renditions:
+            rendition_name = storage.save(
+                f"{stem}-{rendition.width}w{rendition.extension}",
+                ContentFile(rendition.content),
+            )
+            saved.append(rendition_name)
+            stored_renditions.append(
+                {
+                    "name": rendition_name,
+                    "url": storage.url(rendition_name),
+                    "width": rendition.width,
+                    "height": rendition.height,
+                    "format": rendition.format,
+                }
+            )
+        return StoredImage(
+            name=name,
+            url=storage.url(name),
+            width=image.width,
+            height=image.height,
+            renditions=stored_renditions,
+        )
+    except BaseException:
+        for written in saved:
+            try:
+                storage.delete(written)
+            except Exception:
+                logger.exception("Could not delete %s after a failed image upload", written)
+        raise
+
+
+def srcset(stored: dict[str, Any], format: str) -> str:
+    """Build a ``srcset`` value, e.g. ``"/media/a-480w.webp 480w, /media/a-960w.webp 960w"``,
+    from ``StoredImage.as_dict()`` data, using the renditions in ``format`` ("webp",
+    "jpeg" or "png"). Empty if there are none in that format.
+    """
+    renditions = sorted(
+        (r for r in stored["renditions"] if r["format"] == format), key=lambda r: r["width"]
+    )
+    return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)
+
+
+def _read_upload(uploaded: UploadedFileLike) -> bytes:
+    size = getattr(uploaded, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise _error("too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if hasattr(uploaded, "seek"):
+        # A form's ImageField may already have read the file.
+        uploaded.seek(0)
+    # Never trust .size alone: read at most one byte past the limit.
+    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _error("too_big", limit=MAX_UPLOAD_BYTES // (1024 * 1024))
+    if not data:
+        raise _error("empty")
+    return data
+
+
+def _check_pixel_count(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise _error("too_large", width=width, height=height, limit=MAX_PIXELS // 1_000_000)
+
+
+def _make_upright(image: Image.Image) -> None:
+    """Apply the EXIF orientation tag in place, so phone photos are not shown on their side."""
+    try:
+        ImageOps.exif_transpose(image, in_place=True)
+    except Exception:
+        # Broken EXIF should not cost the practitioner a good photo; it is dropped anyway.
+        logger.info("Ignored an unreadable EXIF orientation", exc_info=True)
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """Return a new RGB or RGBA image holding only the pixels, in sRGB.
+
+    The encoders read some metadata from ``Image.info`` (the JPEG writer copies
+    comments, the PNG writer the ICC profile), so the pixels are pasted into a fresh
+    image whose ``info`` is empty.
+    """
+    if image.mode in ("I", "I;16", "I;16L", "I;16B", "I;16N"):
+        # 16-bit greyscale PNG: scale to 8 bits (a plain convert would clip to white).
+        image = image.convert("I").point(lambda value: value / 257, "L")
+    mode = "RGBA" if image.has_transparency_data else "RGB"
+    icc_profile = image.info.get("icc_profile")
+    if icc_profile and image.mode in ("RGB", "RGBA"):
+        # Phone photos are often Display P3 or Adobe RGB; browsers assume sRGB for
+        # untagged images, so convert rather than only dropping the profile.
+        try:
+            image = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(BytesIO(icc_profile)), _SRGB, outputMode=mode
+            )
+        except Exception:
+            logger.info("Ignored an unusable ICC profile", exc_info=True)
+    if image.mode != mode:
+        image = image.convert(mode)
+    if mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
+        # Fully opaque after all: RGB allows a JPEG fallback, far smaller than PNG.
+        mode = "RGB"
+    # paste() converts RGBA to RGB by dropping the (fully opaque) alpha channel.
+    fresh = Image.new(mode, image.size)
+    fresh.paste(image)
+    return fresh
+
+
+def _rendition_sizes(width: int, height: int) -> list[tuple[int, int]]:
+    """Sizes for RENDITION_WIDTHS narrower than the image plus its own width capped at the
+    widest, each fitted inside WEBP_MAX_SIDE, without duplicates, narrowest first."""
+    targets = [w for w in RENDITION_WIDTHS if w < width]
+    targets.append(min(width, RENDITION_WIDTHS[-1]))
+    sizes = set()
+    for target in targets:
+        scale = min(target / width, WEBP_MAX_SIDE / height)
+        sizes.add((max(1, round(width * scale)), max(1, round(height * scale))))
+    return sorted(sizes)
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    buffer = BytesIO()
+    image.save(buffer, **_SAVE_OPTIONS[fmt])
+    return buffer.getvalue()
+
+
+def _error(code: str, **params: Any) -> ValidationError:
+    return ValidationError(MESSAGES[code], code=code, params=params or None)
