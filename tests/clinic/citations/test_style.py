@@ -4,10 +4,17 @@ Pure tests: no database. Each expected string was checked by hand against the
 style guide's rules, not copied from the processor's output.
 """
 
+from pathlib import Path
+
+import citeproc
 import pytest
 from django.utils.safestring import SafeString
+from lxml import etree
 
+from clinic.citations import style as style_module
 from clinic.citations.style import STYLES, Formatted, format_reference, format_references
+
+STYLE_FILES = sorted((Path(style_module.__file__).parent / "styles").glob("*.csl"))
 
 
 def person(family, given):
@@ -480,3 +487,9 @@ def test_odd_but_harmless_input_is_tolerated(style):
         "custom": "not a dict",
     }
     assert format_reference(odd, style).text.startswith("Lone A. Listed title.")
+
+
+@pytest.mark.parametrize("path", STYLE_FILES, ids=lambda path: path.name)
+def test_style_files_are_valid_csl(path):
+    schema = etree.RelaxNG(etree.parse(citeproc.SCHEMA_PATH))
+    assert schema.validate(etree.parse(path)), schema.error_log
