@@ -108,6 +108,7 @@ def format_reference(item: dict, style: str = "vancouver") -> Formatted:
 
 @cache
 def _parsed_style(style: str) -> CitationStylesStyle:
+    # The tests check the files against the CSL schema; no need on every start.
     return CitationStylesStyle(str(_STYLES_DIR / _STYLE_FILES[style]), validate=False)
 
 
