@@ -462,6 +462,7 @@ class Command(BaseCommand):
         )
         if existing:
             reference.pk, reference.created_at = existing.pk, existing.created_at
+            reference._state.adding = False  # an update: uniqueness checks skip this row
         reference.full_clean()
         reference.save()
         return reference

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.publishing import Status
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("clinic")
+
+NOT_PUBLIC = [
+    {"status": Status.DRAFT},
+    {"status": Status.IN_REVIEW},
+    {"status": Status.CHANGES_REQUESTED},
+    {"status": Status.UNPUBLISHED},
+    {"status": Status.PUBLISHED, "published_at": None},
+]
+
+
+def test_blog_index_shows_teasers_with_date_author_and_excerpt(client, db):
+    author = factories.PractitionerFactory()
+    factories.PostFactory(
+        title="Acupuncture for low back pain",
+        author=author,
+        summary="",
+        body="Acupuncture may help [@cherkin2009]. " + "word " * 80,
+        published_at=timezone.make_aware(datetime.datetime(2022, 9, 15, 9, 0)),
+    )
+    response = client.get(reverse("blog:index"))
+    html = response.content.decode()
+    assert "Thursday, 15 September 2022" in html
+    assert "Dr Helen Marsh" in html
+    assert "Read more" in html
+    # Excerpts end at a word, with no leftover citation marker.
+    assert "Acupuncture may help . word" in html or "Acupuncture may help. word" in html
+    assert "[1]" not in html and "cherkin" not in html
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_blog_index_query_count_is_constant(client, db, django_assert_num_queries, count):
+    """Guards the N+1 of each teaser fetching its author; pagination counts once."""
+    factories.PostFactory.create_batch(count)
+    # settings, count for the paginator, the page of posts with authors
+    with django_assert_num_queries(3):
+        assert client.get(reverse("blog:index")).status_code == 200
+
+
+def test_blog_index_paginates(client, db):
+    factories.PostFactory.create_batch(12)
+    html = client.get(reverse("blog:index")).content.decode()
+    assert "Page 1 of 2" in html
+    assert client.get(reverse("blog:index") + "?page=2").status_code == 200
+    assert client.get(reverse("blog:index") + "?page=9").status_code == 404
+
+
+@pytest.mark.parametrize("references", [1, 50])
+def test_article_page(client, db, django_assert_num_queries, references):
+    """Guards the N+1s of tags, references and teasers: references are stored HTML."""
+    post = factories.PostFactory(title="Acupuncture and back pain", body="Claim [@ref0].")
+    refs = [factories.ReferenceFactory(key=f"ref{n}") for n in range(references)]
+    factories.attach(post, *refs)
+    post.tags.add(factories.TagFactory(name="Pain", slug="pain"))
+    factories.PostFactory.create_batch(3)
+    # post with author, tags, other posts, settings
+    with django_assert_num_queries(4):
+        response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    assert "<h1>Acupuncture and back pain</h1>" in html
+    assert '<a href="/practitioners/helen-marsh/">Dr Helen Marsh MBChB MRCGP</a>' in html
+    assert html.count('class="reference-text"') == references
+    assert '<a href="/blog/tag/pain/">Pain</a>' in html
+    assert "More articles" in html
+
+
+@pytest.mark.parametrize("fields", NOT_PUBLIC)
+def test_unpublished_articles_are_hidden_everywhere(client, db, fields):
+    post = factories.PostFactory(title="Hidden article", **fields)
+    tag = factories.TagFactory(slug="hidden")
+    post.tags.add(tag)
+    visible = factories.PostFactory(title="Visible article")
+    assert client.get(post.get_absolute_url()).status_code == 404
+    for url in [
+        reverse("blog:index"),
+        reverse("clinic:home"),
+        reverse("blog:tag", args=["hidden"]),
+        visible.get_absolute_url(),
+        post.author.get_absolute_url(),
+    ]:
+        assert "Hidden article" not in client.get(url).content.decode(), url
+
+
+def test_scheduled_article_appears_when_its_time_comes(client, db, time_machine):
+    time_machine.move_to(timezone.make_aware(datetime.datetime(2026, 1, 1, 8, 0)), tick=False)
+    post = factories.PostFactory(
+        title="Scheduled article",
+        published_at=timezone.make_aware(datetime.datetime(2026, 1, 1, 9, 0)),
+    )
+    assert client.get(post.get_absolute_url()).status_code == 404
+    assert "Scheduled article" not in client.get(reverse("blog:index")).content.decode()
+    time_machine.move_to(timezone.make_aware(datetime.datetime(2026, 1, 1, 9, 0)), tick=False)
+    assert client.get(post.get_absolute_url()).status_code == 200
+    assert "Scheduled article" in client.get(reverse("blog:index")).content.decode()
+
+
+def test_tag_page_lists_only_that_tag(client, db):
+    pain = factories.TagFactory(name="Pain", slug="pain")
+    tagged = factories.PostFactory(title="Tagged")
+    tagged.tags.add(pain)
+    factories.PostFactory(title="Untagged")
+    html = client.get(reverse("blog:tag", args=["pain"])).content.decode()
+    assert "Articles about Pain" in html and "Tagged" in html and "Untagged" not in html
+    assert client.get(reverse("blog:tag", args=["nope"])).status_code == 404
