@@ -104,8 +104,11 @@ _NOISE_RE = re.compile(
     r"\[(?:DOI|PubMed|PMC free article|Google Scholar|CrossRef|Cross ?Ref|Free full text"
     r"|Abstract|Full text|Ref list|MEDLINE\s*:\s*\d+|PubMed Central|Green Version"
     r"|Internet|internet|Epub ahead of print)\]"
-    r"|\b(?:Article|CAS|PubMed Central|PubMed|Google Scholar)"
-    r"(?=\s*(?:Article|CAS|PubMed|Google|$))",
+    r"|\b(?:Article|CAS|PubMed Central|PubMed|Google Scholar|Crossref|Medline|Link)"
+    r"(?=\s*(?:Article|CAS|PubMed|Google|Crossref|Medline|Link|$))",
+)
+_TRAILING_LINKS_RE = re.compile(
+    r"(?:\s*(?:Link|Crossref|CrossRef|Medline|Google Scholar|PubMed|CAS|Article|ISI)){1,8}\s*$"
 )
 _EPUB_RE = re.compile(
     r"\bEpub\s+(?:ahead\s+of\s+print\b|\d{4}(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?)\.?",
@@ -139,7 +142,7 @@ _PARTICLES = frozenset(
 _GROUP_WORDS = re.compile(
     r"\b(?:group|committee|organi[sz]ation|association|institute|society|college|council"
     r"|agency|department|ministry|collaboration|consortium|network|foundation|centre|center"
-    r"|board|service|nice|who|uk|us|national|federal|world|academy|trust|health)\b",
+    r"|board|service|nice|who|uk|us|national|federal|world|academy|trust|health)s?\b",
     re.IGNORECASE,
 )
 
@@ -260,7 +263,17 @@ def _parse(raw: str) -> dict:
         item.setdefault("type", "article-journal")
         return _ordered(item)
 
+    crossref = _CROSSREF_RE.match(text)
+    if crossref:
+        return _ordered(_parse_crossref(crossref, item))
+    # "Ann Intern Med2014;161:…": page scrapers drop the space before the year.
+    text = re.sub(r"(?<=[a-z])(?=(?:19|20)\d\d;)", " ", text)
+    # "Library,Issue 2": a comma without its space.
+    text = re.sub(r",(?=[A-Z])", ", ", text)
+
     authors, et_al, rest, year_info = _take_authors(text)
+    if not authors:
+        authors, rest = _take_lone_author(text, rest)
     if authors:
         item["author"] = authors
     if et_al:
@@ -270,6 +283,38 @@ def _parse(raw: str) -> dict:
     if "title" not in item and not authors:
         item["title"] = _strip_title(text)
     return _ordered(item)
+
+
+# OUCI and other Crossref-derived lists print "Author, Title, Journal, № volume, с. page".
+_CROSSREF_RE = re.compile(
+    r"(?P<author>[^,]{1,80}), (?P<middle>.{3,1000}), (?P<journal>[^,]{1,200}), "
+    r"№ (?P<volume>[^,]{1,30}), с\. (?P<page>[^\s,]{1,30})\.?$"
+)
+
+
+def _parse_crossref(match: re.Match, item: dict) -> dict:
+    author = match.group("author").strip()
+    item["type"] = "article-journal"
+    item["author"] = [{"family": author}]
+    item["title"] = _strip_title(match.group("middle"))
+    item["container-title"] = match.group("journal").strip()
+    volume = match.group("volume").strip()
+    if volume.isdigit():
+        item["volume"] = volume
+    else:
+        vol = re.match(r"(\d+)\s+(.+)", volume)
+        if vol:
+            item["volume"], item["issue"] = vol.group(1), vol.group(2)
+    item["page"] = _expand_pages(match.group("page"))
+    return item
+
+
+def _take_lone_author(text: str, rest: str) -> tuple[list[dict], str]:
+    """Fallback for "Weir MR In the Clinic: …": one author whose full stop got lost."""
+    match = re.match(r"([A-Z][\w'’-]{1,40}) ([A-Z]{1,3}) (?=[A-Z][a-z])", text)
+    if not match:
+        return [], rest
+    return [{"family": match.group(1), "given": match.group(2)}], text[match.end() :]
 
 
 def _extract_identifiers(text: str, item: dict) -> str:
@@ -311,6 +356,7 @@ def _extract_identifiers(text: str, item: dict) -> str:
     text = _PMID_RE.sub(pmid, text)
     text = _EPUB_RE.sub(" ", text)
     text = _NOISE_RE.sub(" ", text)
+    text = _TRAILING_LINKS_RE.sub("", text)
     # "Available at:" / "Retrieved from" / "[PMID: ... DOI: ...]" shells left empty.
     text = re.sub(
         r"\b(?:Available\s+(?:at|from|online)|Retrieved\s+from|URL)\s*:?\s*(?=[\s.;,]*$|\s{2})",
@@ -373,7 +419,7 @@ def _take_authors(text: str) -> tuple[list[dict], bool, str, dict]:
 
     # A group author in Vancouver: "GRADE Working Group. Title. ..."
     first, _, rest = text.partition(". ")
-    if rest and len(first) < 120 and _looks_like_group(first):
+    if rest and len(first) < 120 and (_looks_like_group(first) or _is_name_like(first, rest)):
         return [{"literal": first.strip()}], False, rest, year_info
     return [], False, text, year_info
 
@@ -501,6 +547,23 @@ def _read_inverted(text: str, pos: int) -> tuple[dict | None, int]:
     return None, pos
 
 
+def _is_name_like(first: str, rest: str) -> bool:
+    """ "Alzheimer Scotland. Living with dementia [internet]. 2024": an organisation.
+
+    A short first sentence in which every word is capitalised, followed by at least two
+    more sentences, names the author; a title would normally be in sentence case.
+    """
+    words = first.split()
+    small = {"of", "and", "for", "the", "on", "in", "&"}
+    return (
+        1 <= len(words) <= 6
+        and all(w[:1].isupper() or w in small for w in words)
+        and not any(ch.isdigit() for ch in first)
+        and rest.count(". ") >= 1
+        and not rest.lstrip().startswith(("(", "["))
+    )
+
+
 def _looks_like_group(text: str) -> bool:
     text = text.strip(" .,")
     if not text or len(text) > 150 or re.search(r"\d{4}", text):
@@ -527,6 +590,24 @@ def _parse_body(rest: str, item: dict, year_info: dict) -> None:
     else:
         title_known = False
 
+    # "18 p. (NICE guideline; no. 59)": a series statement at the end (NLM books, reports).
+    series = re.search(r"(?:\s\d+\s*p\.)?\s*\(([^();]{2,80});\s*no\.\s*([\w./-]{1,20})\)\.?$", rest)
+    series_name = ""
+    if series and not title_known:
+        series_name = series.group(1)
+        item["number"] = series.group(2)
+        rest = rest[: series.start()].rstrip(" .")
+    rest = re.sub(r"\.\s\d+\s*p$", "", rest)
+    # APA books: "Title (3rd ed.). Publisher." The edition is not part of the title.
+    edition = re.search(
+        r"\s\((?:[^()]{0,40}\s)?\d{1,2}(?:st|nd|rd|th)\b[^()]{0,60}\b(?:ed|edn)\.?(?:,[^()]{0,40})?\)",
+        rest,
+    )
+    book_edition = False
+    if edition and not title_known and "pp." not in edition.group(0):
+        rest = rest[: edition.start()] + rest[edition.end() :]
+        book_edition = True
+
     # "(NIH Publication No. 18-2059)": a report; what follows is its publisher.
     report = re.search(
         r"\((?:[A-Z][\w.]*\s){0,4}(?:Publication|Pub\.|Report|Document)\s+No\.?\s*([\w./-]+)\)",
@@ -538,6 +619,8 @@ def _parse_body(rest: str, item: dict, year_info: dict) -> None:
         item["number"] = report.group(1)
         return
 
+    # "In: The Cochrane Library, Issue 2" names where a review appeared, not a book.
+    rest = re.sub(r"\.?\s*In:?\s*The Cochrane Library\s*,?", ",", rest)
     chapter = re.search(r"(?:^|[.;]\s)In(?::|\s(?=[A-Z]))\s*", rest)
     if chapter and not title_known:
         item["type"] = "chapter"
@@ -578,6 +661,25 @@ def _parse_body(rest: str, item: dict, year_info: dict) -> None:
         item["container-title"] = _strip_title(container)
 
     _apply_locator(fields, item)
+    if series_name:
+        item["type"] = (
+            "report" if re.search(r"guideline|report|series", series_name, re.I) else "book"
+        )
+        item.pop("container-title", None)
+    elif year_info and not fields and not item.get("DOI"):
+        # Author-date reference without volume, pages or DOI: a book ("Title. Publisher.")
+        # or, with a link, a web page.
+        if item.get("URL") and "type" not in item:
+            item["type"] = "webpage"
+            if container and "title" in item and container == item.get("container-title"):
+                pass
+        elif "type" not in item or book_edition:
+            item["type"] = "book"
+        if item["type"] in ("book", "webpage"):
+            item.pop("container-title", None)
+    if book_edition and item.get("type") in (None, "article-journal"):
+        item["type"] = "book"
+        item.pop("container-title", None)
     item.setdefault("type", _guess_type(item, rest))
 
 
@@ -587,6 +689,18 @@ def _parse_chapter(rest: str, item: dict) -> None:
     "In Book; Publisher: City, 2016; pp. 55–64" (MDPI) or "In: Eds, editors. Book. City:
     Publisher; 2016. p. 45-62" (Vancouver).
     """
+    # APA: "In D. Brown & H. Edwards (Eds.), Book title (6th ed., pp. 76-91). Publisher."
+    apa = re.match(
+        r".{0,400}?\((?:Eds?|Ed|editors?)\.?\),\s*([^()]{2,300}?)\s*(?:\(([^()]*)\))?\.\s", rest
+    )
+    if apa:
+        item["container-title"] = _strip_title(apa.group(1))
+        pages = re.search(
+            r"\bpp?\.\s*([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)", apa.group(2) or ""
+        )
+        if pages:
+            item["page"] = _expand_pages(pages.group(1))
+        return
     rest = re.sub(r"^[^.;]{0,200}?\b(?:eds?|editors?)\.?\s*[.;,]\s*", "", rest, flags=re.IGNORECASE)
     pages = re.search(
         r"\bpp?\.\s*([A-Za-z]?\d+[A-Za-z]?(?:\s*-\s*[A-Za-z]?\d+[A-Za-z]?)?)", _hyphens(rest)
@@ -644,7 +758,9 @@ def _split_locator(rest: str) -> tuple[str, str]:
         and not any(ch.isdigit() for ch in locator_tokens[0])
         and not (
             locator_tokens[0].lower().rstrip(".") in MONTHS
-            or locator_tokens[0].lower().startswith(("suppl", "pp", "p.", "art", "no", "vol"))
+            or locator_tokens[0]
+            .lower()
+            .startswith(("suppl", "pp", "p.", "art", "no", "vol", "issue"))
         )
     ):
         locator_tokens = locator_tokens[1:]
@@ -678,6 +794,10 @@ def _parse_locator(locator: str) -> dict:
         fields["date"] = parts
         text = text[date.end() :]
     text = re.sub(r"^(?:vol\.?\s*)", "", text, flags=re.IGNORECASE)
+    issue_word = re.match(r"issue\s+(\w{1,10}),?\s*", text, re.IGNORECASE)
+    if issue_word:
+        fields["issue"] = issue_word.group(1)
+        text = text[issue_word.end() :]
     article = re.search(r"\bart(?:icle)?\.?\s*no\.?\s*([A-Za-z]{0,3}\d{1,9})", text, re.IGNORECASE)
     if article:
         fields["number"] = article.group(1)
@@ -698,7 +818,7 @@ def _parse_locator(locator: str) -> dict:
             pages, volume = volume, None
         if volume:
             fields["volume"] = volume
-        if issue:
+        if issue and "issue" not in fields:
             fields["issue"] = issue.strip()
         if pages:
             fields["pages"] = pages.replace(" ", "")
