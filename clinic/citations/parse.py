@@ -1,5 +1,5 @@
 # The parser reads typographic quotes and dashes on purpose, so they appear literally below.
-# ruff: noqa: RUF001, RUF002
+# ruff: noqa: RUF001, RUF002, RUF003
 """Turn pasted free-text references into CSL-JSON items.
 
 ``split_reference_list`` cuts a pasted reference list into single references and
