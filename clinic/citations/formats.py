@@ -498,13 +498,16 @@ def _read_bibtex(text: str) -> list[ImportItem]:
         elif block in library.failed_blocks:
             line = (block.start_line or 0) + 1
             raw = (block.raw or "").strip()
+            reason = str(block.error) or type(block.error).__name__
+            if "end of file" in reason.lower() or not str(block.error):
+                reason = "it has a syntax error (an unclosed brace or quote, or a missing comma)"
             items.append(
                 ImportItem(
                     source=raw,
                     csl=None,
                     problems=[
                         f"The BibTeX entry starting on line {line} (“{raw[:40]}”) could not be "
-                        f"read: {block.error}"
+                        f"read: {reason}"
                     ],
                 )
             )
@@ -843,6 +846,8 @@ def _csl_problems(record) -> list[str]:
     problems = []
     if not record.get("title"):
         problems.append("has no title.")
+    if "type" in record and not isinstance(record["type"], str):
+        problems.append("“type” must be text such as “article-journal”.")
     authors = record.get("author", [])
     if not isinstance(authors, list) or not all(
         isinstance(a, dict) and (a.get("family") or a.get("literal")) for a in authors
@@ -851,9 +856,12 @@ def _csl_problems(record) -> list[str]:
     for key in ("issued", "accessed"):
         if key in record and not _date_parts(record, key):
             problems.append(f'“{key}” must look like {{"date-parts": [[2009, 5, 11]]}}.')
-    for key in ("title", "container-title", "volume", "issue", "page", "number", "DOI"):
-        if key in record and not isinstance(record[key], (str, int)):
+    for key in ("title", "container-title", "DOI", "PMID", "PMCID", "URL"):
+        if key in record and not isinstance(record[key], str):
             problems.append(f"“{key}” must be text.")
+    for key in ("volume", "issue", "page", "number"):
+        if key in record and not isinstance(record[key], (str, int)):
+            problems.append(f"“{key}” must be text or a number.")
     return problems
 
 

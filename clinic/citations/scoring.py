@@ -10,10 +10,24 @@ whitespace, a closing full stop, the kind of dash or quote mark, and the dots in
 ("D. C." = "DC"). Everything else must match.
 """
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from clinic.citations.parse import parse_reference
+
+# The hand-labelled references that the parser is measured against.
+LABELLED_REFERENCES = (
+    Path(__file__).resolve().parents[2]
+    / "tests"
+    / "clinic"
+    / "citations"
+    / "data"
+    / "labelled_references.jsonl"
+)
 
 FIELDS = (
     "type",
@@ -177,3 +191,25 @@ def score(pairs: Iterable[tuple[dict, dict]]) -> Report:
                 total.fn += 1
         exact += all_equal
     return Report(fields=fields, total=total, items=items, exact=exact, mismatches=mismatches)
+
+
+def load_labelled(path: Path | str = LABELLED_REFERENCES) -> list[dict]:
+    """Read a JSON-lines file of {"text", "style", "source", "expected"[, "set"]} rows."""
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not isinstance(row, dict) or "text" not in row or "expected" not in row:
+                raise ValueError(
+                    f"{path}, line {number}: expected an object with text and expected"
+                )
+            rows.append(row)
+    return rows
+
+
+def score_rows(rows: Iterable[dict], parser: Callable[[str], dict] | None = None) -> Report:
+    """Parse every row's text and score the result against its expected item."""
+    parser = parser or parse_reference
+    return score((row["expected"], parser(row["text"])) for row in rows)
