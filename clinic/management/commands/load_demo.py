@@ -335,6 +335,19 @@ DEMO_USERS = [
 ]
 
 
+def unwrap(markdown):
+    """Join the hard-wrapped lines of this file's Markdown, as an author would have typed it."""
+    lines = []
+    for line in markdown.splitlines():
+        block_start = not line.strip() or line.lstrip().startswith(("- ", "#", ":::", "|"))
+        previous = lines[-1] if lines else ""
+        if lines and not block_start and previous.strip() and not previous.startswith(("#", ":::")):
+            lines[-1] = f"{previous} {line.strip()}"
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 class Command(BaseCommand):
     help = "Load (or refresh) the demo clinic and print the demo log-ins."
 
@@ -394,7 +407,7 @@ class Command(BaseCommand):
                     "What the largest trials and reviews have found about acupuncture for "
                     "chronic low back pain, and what it means for you."
                 ),
-                "body": BACK_PAIN_POST,
+                "body": unwrap(BACK_PAIN_POST),
                 "status": Status.PUBLISHED,
                 "published_at": timezone.make_aware(datetime.datetime(2022, 9, 15, 9, 0)),
             },
@@ -424,7 +437,7 @@ class Command(BaseCommand):
                     "Many patients feel calmer after acupuncture. Here is what the research on "
                     "anxiety and stress can and cannot tell us."
                 ),
-                "body": STRESS_POST,
+                "body": unwrap(STRESS_POST),
                 "status": Status.PUBLISHED,
                 "published_at": timezone.make_aware(datetime.datetime(2022, 10, 6, 9, 0)),
             },
