@@ -11,7 +11,7 @@ import unicodedata
 # A DOI is "10.<registrant>/<suffix>"; the suffix may contain almost anything except spaces.
 _DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX_RE = re.compile(
-    r"^(?:doi\s*:?\s*|(?:https?://)?(?:dx\.)?doi\.org/|https?://doi-org/|info:doi/)+",
+    r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|https?://doi-org/|info:doi/|doi\s*:?\s*)+",
     re.IGNORECASE,
 )
 # Punctuation that ends a sentence around a DOI but is never the last character of one.
