@@ -268,6 +268,9 @@ def _parse(raw: str) -> dict:
         return _ordered(_parse_crossref(crossref, item))
     # "Ann Intern Med2014;161:…": page scrapers drop the space before the year.
     text = re.sub(r"(?<=[a-z])(?=(?:19|20)\d\d;)", " ", text)
+    # "375 – 8" and "293 (8):375": spaces inside the numeric locator.
+    text = re.sub(r"(?<=\d)\s+[-–—]\s+(?=\d)", "-", text)
+    text = re.sub(r"(?<=\d) \((?=[\w ]{1,12}\))", "(", text)
     # "Library,Issue 2": a comma without its space.
     text = re.sub(r",(?=[A-Z])", ", ", text)
 
@@ -496,6 +499,10 @@ def _read_vancouver(text: str, pos: int) -> tuple[dict | None, int]:
             return None, pos
         words.append(match.group(0))
         after = match.end()
+        # "Gaw AC, Chang, LW, Shaw L-C": a stray comma between family name and initials.
+        stray = re.compile(r", ([A-Z]{1,3})(?=,)").match(text, after)
+        if stray and _valid_family(words):
+            return {"family": " ".join(words), "given": stray.group(1)}, stray.end()
         if after >= len(text) or text[after] != " ":
             return None, pos
         cursor = after + 1
@@ -504,7 +511,7 @@ def _read_vancouver(text: str, pos: int) -> tuple[dict | None, int]:
 
 def _ends_name(text: str, end: int) -> bool:
     """After initials there must be a separator, a full stop, a colon or the end."""
-    nxt = text[end : end + 5]
+    nxt = text[end : end + 7]
     return (
         not nxt or nxt[0] in ",;:." or nxt.startswith((" and ", " & ", " et al", " (", " [", " -"))
     )

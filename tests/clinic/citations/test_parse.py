@@ -18,8 +18,11 @@ EXACT_TARGET = 0.70
 def test_labelled_references_meet_the_targets():
     """Field F1 and exact share over the hand-labelled real references.
 
-    Rows marked "holdout" were labelled before the parser first saw them; the score printed
-    by ``manage.py score_parser --set holdout`` is the fairer estimate for new input.
+    The parser was developed against the "dev" rows, so they flatter it. The "holdout" rows
+    were labelled before the parser first saw them (first contact: field F1 0.61, 26 % exact,
+    which drove the book/report/web-page work), and "holdout2" after that (first contact:
+    F1 0.87, 67 % exact; fixed since: "Peat G et al.", spaced page dashes, a stray comma).
+    Expect new input to land nearer the first-contact numbers than the totals asserted here.
     """
     rows = load_labelled()
     assert len(rows) >= 80
