@@ -250,8 +250,10 @@ def parse_reference(text: str) -> dict:
     try:
         return _parse(text if isinstance(text, str) else "")
     except Exception:  # a parser for pasted text must never take a page down
-        cleaned = _clean(text)[:MAX_REFERENCE_CHARS] if isinstance(text, str) else ""
-        return {"type": "article-journal", "title": cleaned} if cleaned else {"type": "article"}
+        item = {"type": "article-journal"}
+        if isinstance(text, str) and _clean(text):
+            item["title"] = _clean(text)[:MAX_REFERENCE_CHARS]
+        return item
 
 
 def _parse(raw: str) -> dict:
