@@ -7,6 +7,10 @@ from markdownx.admin import MarkdownxModelAdmin
 from clinic import markdown, references
 from clinic.models import ClinicSettings, Practitioner, Reference
 
+admin.site.site_header = "Clinic website: writing and review"
+admin.site.site_title = "Clinic admin"
+admin.site.index_title = "Articles, condition pages and references"
+
 
 class EditorMedia:
     css = {"all": ["css/editor.css"]}

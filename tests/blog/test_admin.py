@@ -121,3 +121,9 @@ def test_admin_pages_need_staff_login(client, personas, url_name):
     assert client.get(url).status_code == 302
     client.login(username="practitioner", password=PASSWORD)
     assert client.get(url).status_code == 200
+
+
+def test_admin_names_the_clinic_site_not_django(admin_client_):
+    html = admin_client_.get(reverse("admin:index")).content.decode()
+    assert "Clinic website: writing and review" in html
+    assert "Django administration" not in html
