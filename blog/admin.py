@@ -17,7 +17,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(PublishableAdmin):
-    list_display = ["title", "author", "status", "published_at", "updated_at"]
+    list_display = ["title", "author", "state", "published_at", "next_review_due"]
     list_filter = ["status", "author", "tags"]
     list_select_related = ["author"]
     search_fields = ["title", "summary", "body"]
@@ -28,5 +28,5 @@ class PostAdmin(PublishableAdmin):
         (None, {"fields": ["title", "slug", "author", "summary", "body"]}),
         ("Image", {"fields": ["hero_image", "hero_alt"], "classes": ["collapse"]}),
         ("Topics", {"fields": ["tags", "conditions"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing and medical review", {"fields": PublishableAdmin.publishing_fields}),
     ]

@@ -47,9 +47,14 @@ class Post(Publishable):
         Reference, through="PostReference", blank=True, related_name="posts"
     )
 
+    pending_fields = ("title", "slug", "summary", "body", "hero_alt")
+    pending_m2m = ("tags", "conditions")
+    publish_permission = "blog.publish_post"
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_at"], name="post_listing")]
+        permissions = [("publish_post", "Can review, publish, schedule and unpublish articles")]
 
     def __str__(self):
         return self.title

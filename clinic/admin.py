@@ -1,11 +1,20 @@
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
-from clinic import markdown, references
+from clinic import markdown, references, workflow
 from clinic.models import ClinicSettings, Practitioner, Reference
+from clinic.publishing import Status
 
 admin.site.site_header = "Clinic website: writing and review"
 admin.site.site_title = "Clinic admin"
@@ -157,13 +166,228 @@ class ReferenceInline(admin.TabularInline):
 
 
 class PublishableAdmin(MarkdownxModelAdmin):
-    """Shared admin behaviour for posts and condition pages."""
+    """Shared admin behaviour for posts and condition pages, including the editorial workflow.
+
+    The rules live on the server: practitioners see only their own pages (`get_queryset`),
+    change them only when `workflow.can_edit` says so, and their edits of live pages are kept
+    aside as a pending revision. Status and dates move only through the workflow steps.
+    """
 
     Media = EditorMedia
+    change_form_template = "admin/clinic/publishable_change_form.html"
     list_filter = ["status"]
     date_hierarchy = "published_at"
+    publishing_fields = [
+        "status",
+        "published_at",
+        "medically_reviewed_by",
+        "last_reviewed",
+        "next_review_due",
+    ]
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj):
+        return status_label(obj)
+
+    # Who sees and changes what ------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if workflow.can_publish(request.user, self.model):
+            return queryset
+        mine = Q(created_by=request.user)
+        if any(field.name == "author" for field in self.model._meta.fields):
+            mine |= Q(author__user=request.user)
+        return queryset.filter(mine)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_publish(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), *self.publishing_fields]
+        if not workflow.can_publish(request.user, self.model) and self.has_author_field():
+            fields.append("author")
+        return fields
+
+    def has_author_field(self):
+        return any(field.name == "author" for field in self.model._meta.fields)
+
+    # Saving: stamps, optimistic locking and pending revisions -----------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            if self.has_author_field() and not workflow.can_publish(request.user, obj):
+                obj.author = request.user.practitioner
+        request._clinic_pending = change and workflow.edits_go_to_pending(request.user, obj)
+        if not request._clinic_pending:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        if getattr(request, "_clinic_pending", False):
+            workflow.stage_pending(
+                form.instance,
+                by=request.user,
+                values=form.cleaned_data,
+                m2m={name: form.cleaned_data.get(name, []) for name in self.model.pending_m2m},
+                references=reference_ids(formsets),
+            )
+            messages.info(
+                request,
+                "Your changes are kept as a pending revision: the live page is unchanged until "
+                "an editor approves them. Submit them for review when they are ready.",
+            )
+            return
         super().save_related(request, form, formsets, change)
         # The references are saved only now: render again so the numbering includes them.
         form.instance.save()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_clinic_pending", False):
+            return [{"changed": {"fields": ["pending revision"]}}]
+        return super().construct_change_message(request, form, formsets, add)
+
+    # The workflow panel and its steps -----------------------------------------------------
+
+    def get_urls(self):
+        meta = self.model._meta
+        name = f"{meta.app_label}_{meta.model_name}"
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:step>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=f"{name}_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if obj is not None:
+            context["workflow"] = workflow_panel(request, obj)
+        return super().change_view(request, object_id, form_url, context)
+
+    def workflow_view(self, request, object_id, step):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        user = request.user
+        if step == "submit":
+            allowed = workflow.is_owner(user, obj) or workflow.can_publish(user, obj)
+        elif step in {"approve", "request_changes", "unpublish", "mark_reviewed"}:
+            allowed = workflow.can_publish(user, obj)
+        else:
+            raise Http404
+        if not allowed:
+            raise PermissionDenied
+        try:
+            done = self.take_step(request, obj, step)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, done)
+        meta = self.model._meta
+        return redirect(f"admin:{meta.app_label}_{meta.model_name}_change", obj.pk)
+
+    def take_step(self, request, obj, step) -> str:
+        user, data = request.user, request.POST
+        if step == "submit":
+            workflow.submit(page=obj, by=user)
+            return "Submitted for review. The editors have been told by e-mail."
+        if step == "request_changes":
+            workflow.request_changes(page=obj, by=user, note=data.get("note", ""))
+            return "Sent back to the author with your note."
+        if step == "unpublish":
+            workflow.unpublish(page=obj, by=user, note=data.get("note", ""))
+            return "Unpublished: patients can no longer see this page."
+        if step == "mark_reviewed":
+            reviewer = Practitioner.objects.filter(pk=data.get("reviewer") or None).first()
+            if reviewer is None:
+                raise workflow.WorkflowError("Choose the practitioner who reviewed the page.")
+            workflow.mark_reviewed(page=obj, by=user, reviewer=reviewer)
+            return f"Marked as medically reviewed by {reviewer}."
+        publish_at = parse_publish_at(data.get("publish_at", ""))
+        transition = workflow.approve(page=obj, by=user, publish_at=publish_at)
+        if transition.action == "schedule":
+            when = date_format(timezone.localtime(publish_at), "DATETIME_FORMAT")
+            return f"Approved and scheduled for {when}."
+        return "Approved: the page is live."
+
+
+def reference_ids(formsets) -> list[int]:
+    """The references a page's inline forms attach, in their order."""
+    for formset in formsets:
+        if isinstance(formset, CitationFormSet):
+            rows = [
+                (form.cleaned_data.get("order") or 0, form.cleaned_data["reference"].pk)
+                for form in formset.forms
+                if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
+            ]
+            return [pk for _, pk in sorted(rows)]
+    return []
+
+
+def parse_publish_at(value: str):
+    """The approve form's optional date and time (the clinic's time zone); empty = now."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise workflow.WorkflowError(
+            "Give the publication time as a date and time, e.g. 2026-12-01 09:00."
+        ) from error
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def workflow_panel(request, obj) -> dict:
+    user = request.user
+    publisher = workflow.can_publish(user, obj)
+    owner = workflow.is_owner(user, obj)
+    status = obj.status
+    waiting = workflow.waiting_for_review(obj)
+    return {
+        "obj": obj,
+        "status_label": status_label(obj),
+        "transitions": list(workflow.history(obj)[:20]),
+        "pending": obj.pending,
+        "pending_submitted": workflow.pending_submitted(obj),
+        "can_submit": (owner or publisher)
+        and (
+            status in workflow.SUBMITTABLE
+            or (status == Status.PUBLISHED and obj.pending and not waiting)
+        ),
+        "can_review": publisher and waiting,
+        "can_approve": publisher and (status != Status.PUBLISHED or bool(obj.pending)),
+        "can_unpublish": publisher and status == Status.PUBLISHED,
+        "can_mark_reviewed": publisher,
+        "practitioners": Practitioner.objects.all() if publisher else [],
+        "my_practitioner": getattr(user, "practitioner", None),
+        "publisher": publisher,
+    }
+
+
+def status_label(obj) -> str:
+    label = obj.get_status_display()
+    if obj.is_scheduled:
+        label = (
+            f"Scheduled for {date_format(timezone.localtime(obj.published_at), 'DATETIME_FORMAT')}"
+        )
+    if obj.pending:
+        label += (
+            " · changes waiting for review"
+            if workflow.pending_submitted(obj)
+            else " · unsubmitted changes"
+        )
+    return label

@@ -2,11 +2,14 @@ import contextlib
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
@@ -357,10 +360,47 @@ class Publishable(models.Model):
     excerpt = models.TextField(blank=True, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
 
+    # The editorial workflow (clinic/workflow.py changes these; the admin shows them read-only).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who started this page; they may edit it while it is a draft.",
+    )
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last went for review."
+    )
+    pending = models.JSONField(
+        "pending revision",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Changes to a live page that wait for review; the live page is unchanged.",
+    )
+    preview_token = models.CharField(max_length=40, blank=True, editable=False)
+    preview_expires = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Medical review: changed only by the "mark as reviewed" action, never by an ordinary edit.
+    medically_reviewed_by = models.ForeignKey(
+        Practitioner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_reviewed = models.DateField(null=True, blank=True, editable=False)
+    next_review_due = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
     objects = PublishableQuerySet.as_manager()
 
     # The Markdown fields whose citations must be attached (checked by the admin).
     markdown_fields = ("body",)
+    # The permission that lets someone publish, schedule, unpublish and review this kind of page.
+    publish_permission = ""
 
     class Meta:
         abstract = True
@@ -392,6 +432,25 @@ class Publishable(models.Model):
         self.excerpt = Truncator(self.summary or text).words(45, truncate="…")
         self.reading_minutes = max(1, round(len(text.split()) / 200))
 
+    # What a pending revision holds: the text fields an author writes, and the many-to-many
+    # fields; the attached references are held too (as reference ids in order).
+    pending_fields: tuple[str, ...] = ()
+    pending_m2m: tuple[str, ...] = ()
+
+    @property
+    def has_pending(self):
+        return bool(self.pending)
+
+    @property
+    def is_scheduled(self):
+        from django.utils import timezone
+
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
     @property
     def is_public(self):
         from django.utils import timezone
@@ -401,3 +460,36 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+class Transition(models.Model):
+    """One step of the editorial workflow: who moved which page from where to where, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        SUBMIT_CHANGES = "submit_changes", "Submitted changes to the live page"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        PUBLISH = "publish", "Approved and published"
+        SCHEDULE = "schedule", "Approved and scheduled"
+        APPROVE_CHANGES = "approve_changes", "Approved changes to the live page"
+        UNPUBLISH = "unpublish", "Unpublished"
+        MARK_REVIEWED = "mark_reviewed", "Medically reviewed, no changes needed"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=30, choices=Action)
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="transition_page")]
+
+    def __str__(self):
+        return f"{self.action} by {self.by} at {self.at:%Y-%m-%d %H:%M}"

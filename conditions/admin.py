@@ -10,7 +10,7 @@ class ConditionReferenceInline(ReferenceInline):
 
 @admin.register(Condition)
 class ConditionAdmin(PublishableAdmin):
-    list_display = ["name", "alternative_names", "status", "published_at", "updated_at"]
+    list_display = ["name", "alternative_names", "state", "published_at", "next_review_due"]
     search_fields = ["name", "alternative_names", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ConditionReferenceInline]
@@ -20,5 +20,5 @@ class ConditionAdmin(PublishableAdmin):
             "Sections (each optional; empty sections are left out of the page)",
             {"fields": [field for field, _ in SECTIONS]},
         ),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Publishing and medical review", {"fields": PublishableAdmin.publishing_fields}),
     ]

@@ -45,9 +45,14 @@ class Condition(Publishable):
     )
 
     markdown_fields = tuple(field for field, _ in SECTIONS)
+    pending_fields = ("name", "slug", "alternative_names", "summary", *markdown_fields)
+    publish_permission = "conditions.publish_condition"
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("publish_condition", "Can review, publish, schedule and unpublish condition pages")
+        ]
 
     def __str__(self):
         return self.name

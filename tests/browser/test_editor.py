@@ -36,11 +36,11 @@ def test_write_preview_publish_and_read_on_a_phone(page, phone, live_server, per
     # Attach the cited reference in the inline, then publish.
     page.get_by_role("button", name="Add another reference").click()
     choose_autocomplete(page, "#id_reference_links-0-reference", "cherkin", "cherkin2009")
-    page.locator("#id_status").select_option("published")
-    page.locator("#id_published_at_0").fill("2026-01-01")
-    page.locator("#id_published_at_1").fill("09:00:00")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    # Status moves only through the workflow: an editor (here the admin) approves it.
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("Approved: the page is live.")
 
     post = Post.objects.get(slug="needles-and-nerves")
     phone.goto(f"{live_server.url}{post.get_absolute_url()}")

@@ -1,0 +1,241 @@
+"""The workflow in the admin: who sees, edits and moves which page (the permission matrix)."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from blog.models import Post
+from clinic.publishing import Status
+from conditions.models import Condition
+from tests import factories
+from tests.blog.test_admin import post_data
+from tests.personas import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("clinic")
+
+
+def login(client, username):
+    if username:
+        client.login(username=username, password=PASSWORD)
+    return client
+
+
+def step_url(page, step):
+    meta = page._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_workflow", args=[page.pk, step])
+
+
+def change_url(page):
+    meta = page._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[page.pk])
+
+
+@pytest.fixture
+def in_review(personas):
+    return factories.PostFactory(
+        author=personas.practitioner,
+        created_by=personas.practitioner_user,
+        status=Status.IN_REVIEW,
+        published_at=None,
+    )
+
+
+@pytest.fixture
+def own_draft(personas):
+    return factories.PostFactory(
+        author=personas.practitioner,
+        created_by=personas.practitioner_user,
+        status=Status.DRAFT,
+        published_at=None,
+    )
+
+
+# (step, page fixture, POST data, status afterwards)
+STEPS = {
+    "submit": ("own_draft", {}, Status.IN_REVIEW),
+    "approve": ("in_review", {}, Status.PUBLISHED),
+    "request_changes": ("in_review", {"note": "Please cite a trial."}, Status.CHANGES_REQUESTED),
+    "unpublish": ("published_post", {}, Status.UNPUBLISHED),
+    "mark_reviewed": ("published_post", {}, Status.PUBLISHED),
+}
+# What each role gets: "login" (redirect to log in), 403, 404 (not theirs: not found), or "ok".
+MATRIX = {
+    None: dict.fromkeys(STEPS, "login"),
+    "visitor": dict.fromkeys(STEPS, "login"),
+    "practitioner": {
+        "submit": "ok",
+        "approve": 403,
+        "request_changes": 403,
+        "unpublish": 403,
+        "mark_reviewed": 403,
+    },
+    "other_practitioner": dict.fromkeys(STEPS, 404),  # not theirs: not even in their list
+    "editor": dict.fromkeys(STEPS, "ok"),
+    "admin": dict.fromkeys(STEPS, "ok"),
+}
+
+
+@pytest.mark.parametrize("username", list(MATRIX), ids=str)
+@pytest.mark.parametrize("step", list(STEPS))
+def test_workflow_step_permission_matrix(request, client, personas, username, step):
+    fixture, data, status_after = STEPS[step]
+    page = request.getfixturevalue(fixture)
+    status_before = page.status
+    if step == "mark_reviewed":
+        data = {"reviewer": personas.practitioner.pk}
+    response = login(client, username).post(step_url(page, step), data)
+    expected = MATRIX[username][step]
+    page.refresh_from_db()
+    if expected == "login":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    elif expected == "ok":
+        assert response.status_code == 302 and response["Location"] == change_url(page)
+        assert page.status == status_after
+        return
+    else:
+        assert response.status_code == expected
+    assert page.status == status_before
+
+
+def test_workflow_steps_need_post(client, personas, own_draft):
+    login(client, "practitioner")
+    assert client.get(step_url(own_draft, "submit")).status_code == 405
+    assert own_draft.status == Status.DRAFT
+
+
+def test_request_changes_without_a_note_is_refused_with_a_message(client, personas, in_review):
+    login(client, "editor")
+    response = client.post(step_url(in_review, "request_changes"), {"note": ""}, follow=True)
+    assert "the note is required" in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW
+
+
+def test_approve_with_a_bad_time_is_refused(client, personas, in_review):
+    login(client, "editor")
+    response = client.post(step_url(in_review, "approve"), {"publish_at": "soon"}, follow=True)
+    assert "Give the publication time" in response.content.decode()
+    in_review.refresh_from_db()
+    assert in_review.status == Status.IN_REVIEW
+
+
+def test_schedule_through_the_admin(client, personas, in_review):
+    login(client, "editor")
+    response = client.post(step_url(in_review, "approve"), {"publish_at": "2099-01-01T09:00"})
+    assert response.status_code == 302
+    in_review.refresh_from_db()
+    assert in_review.status == Status.PUBLISHED and not in_review.is_public
+    assert in_review.published_at.year == 2099
+    page = client.get(change_url(in_review)).content.decode()
+    assert "Scheduled for" in page
+
+
+def test_practitioners_see_only_their_own_pages(client, personas, own_draft, published_post):
+    others = factories.PostFactory(title="Omar's article", author=personas.practitioner)
+    others.author = factories.PractitionerFactory(name="Omar Patel", slug="omar-patel")
+    others.save()
+    login(client, "practitioner")
+    listing = client.get(reverse("admin:blog_post_changelist")).content.decode()
+    assert own_draft.title in listing
+    assert "Omar&#x27;s article" not in listing and "Omar's article" not in listing
+    response = client.get(change_url(others))
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+
+
+def test_practitioner_cannot_edit_while_in_review(client, personas, in_review):
+    login(client, "practitioner")
+    data = post_data(personas.practitioner, title="Changed", slug=in_review.slug)
+    assert client.post(change_url(in_review), data).status_code == 403
+    in_review.refresh_from_db()
+    assert in_review.title != "Changed"
+
+
+def test_practitioner_cannot_change_status_or_author(client, personas, own_draft):
+    login(client, "practitioner")
+    other = factories.PractitionerFactory(name="Omar Patel", slug="omar-patel")
+    data = post_data(other, title="Mine still", slug=own_draft.slug, body="Text.")
+    data["status"] = Status.PUBLISHED
+    response = client.post(change_url(own_draft), data)
+    assert response.status_code == 302
+    own_draft.refresh_from_db()
+    assert own_draft.title == "Mine still"
+    assert own_draft.status == Status.DRAFT
+    assert own_draft.author == personas.practitioner
+
+
+def test_practitioner_adds_a_draft_as_its_author(client, personas):
+    login(client, "practitioner")
+    other = factories.PractitionerFactory(name="Omar Patel", slug="omar-patel")
+    response = client.post(
+        reverse("admin:blog_post_add"), post_data(other, body="A new draft.", status="published")
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.status == Status.DRAFT
+    assert post.author == personas.practitioner
+    assert post.created_by == personas.practitioner_user
+
+
+def test_practitioner_edit_of_a_live_page_waits_as_pending(client, personas):
+    post = factories.PostFactory(author=personas.practitioner, body="Reviewed.")
+    login(client, "practitioner")
+    data = post_data(personas.practitioner, title=post.title, slug=post.slug, body="Unreviewed.")
+    response = client.post(change_url(post), data, follow=True)
+    assert "pending revision" in response.content.decode()
+    post.refresh_from_db()
+    assert post.body == "Reviewed." and post.pending["fields"]["body"] == "Unreviewed."
+    assert "Reviewed." in client.get(post.get_absolute_url()).content.decode()
+
+    client.post(step_url(post, "submit"))
+    assert "For review" in mail.outbox[-1].subject
+    login(client, "editor")
+    client.post(step_url(post, "approve"))
+    post.refresh_from_db()
+    assert post.body == "Unreviewed." and post.pending == {}
+
+
+def test_editor_edits_live_page_directly(client, personas, published_post):
+    login(client, "editor")
+    data = post_data(
+        published_post.author, title="Edited", slug=published_post.slug, body="New text."
+    )
+    assert client.post(change_url(published_post), data).status_code == 302
+    published_post.refresh_from_db()
+    assert published_post.title == "Edited" and published_post.pending == {}
+
+
+def test_condition_pages_share_the_workflow(client, personas):
+    login(client, "practitioner")
+    data = {
+        "name": "Knee pain",
+        "slug": "knee-pain",
+        "alternative_names": "",
+        "summary": "",
+        "overview": "Knees.",
+        "reference_links-TOTAL_FORMS": "0",
+        "reference_links-INITIAL_FORMS": "0",
+        "reference_links-MIN_NUM_FORMS": "0",
+        "reference_links-MAX_NUM_FORMS": "1000",
+    }
+    for field in ["symptoms", "when_to_seek_help", "causes", "diagnosis", "treatments"]:
+        data[field] = ""
+    data.update(evidence="", self_care="")
+    assert client.post(reverse("admin:conditions_condition_add"), data).status_code == 302
+    condition = Condition.objects.get(slug="knee-pain")
+    assert condition.created_by == personas.practitioner_user
+    assert client.post(step_url(condition, "submit")).status_code == 302
+    assert client.post(step_url(condition, "approve")).status_code == 403
+    login(client, "editor")
+    client.post(step_url(condition, "approve"))
+    condition.refresh_from_db()
+    assert condition.is_public
+
+
+def test_change_page_shows_the_workflow_panel(client, personas, in_review):
+    login(client, "editor")
+    html = client.get(change_url(in_review)).content.decode()
+    assert 'Workflow: <span class="workflow-status">In review</span>' in html
+    assert "Request changes" in html and "Approve and publish" in html
+    login(client, "practitioner")
+    html = client.get(change_url(in_review)).content.decode()
+    assert "Request changes" not in html and "Approve and publish" not in html
