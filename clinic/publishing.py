@@ -21,3 +21,9 @@ class Status(models.TextChoices):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published, but not visible before its time comes (soonest first)."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now()).order_by(
+            "published_at"
+        )

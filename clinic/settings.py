@@ -80,6 +80,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # One JSON log line per page request (after WhiteNoise: static files are not logged).
+    "clinic.middleware.RequestLogMiddleware",
+    "clinic.middleware.DatabaseUnavailableMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous public pages, whole, from the shared cache (clinic/cache.py). Anything that
+    # makes the body differ per request (a CSP nonce) must sit below it, so that the headers
+    # and the body it stores and replays belong together.
+    "clinic.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,10 +146,15 @@ if REDIS_URL:
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each Redis error that the cache swallows is logged (logger "django_redis.cache").
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+# How long an anonymous public page may be served from the cache; publishing or editing
+# anything invalidates it at once on every app server. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -234,8 +247,22 @@ MARKDOWN_MAX_LENGTH = envint("MARKDOWN_MAX_LENGTH", 50_000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s %(message)s"},
+        # The request log's message is already one JSON object.
+        "bare": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "clinic.requests": {
+            "handlers": ["requests"],
+            "level": env("REQUEST_LOG_LEVEL", "WARNING" if TESTING else "INFO"),
+            "propagate": False,
+        },
+    },
 }

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import editor, views
+from clinic import editor, health, views
 
 app_patterns = (
     [
@@ -25,6 +25,9 @@ urlpatterns = [
     path("editor/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("editor/upload/", editor.upload, name="markdownx_upload"),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
+    # For load balancers: liveness and readiness (database and cache).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 if settings.DEBUG:

@@ -1,9 +1,12 @@
+import sys
+
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
 from django.views.generic import DetailView, TemplateView
 
 from blog.models import Post
+from clinic.middleware import DATABASE_ERRORS, service_unavailable
 from clinic.models import Practitioner
 from conditions.models import Condition
 
@@ -41,5 +44,8 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
-    # No request context here: the database may be the thing that failed.
+    # No request context here: the database may be the thing that failed. If it did (say, while
+    # a middleware loaded the session), answer 503 with Retry-After rather than 500.
+    if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+        return service_unavailable()
     return HttpResponseServerError(get_template("500.html").render())

@@ -1,0 +1,206 @@
+"""
+Whole-page cache for anonymous visitors, shared by every app server through the configured cache.
+
+A public page is stored whole (status, headers and body together) the first time an anonymous
+visitor asks for it, and served from the cache after that without touching the database.
+
+Invalidation is one number: the content *generation*, kept in the cache itself. Every stored
+page remembers the generation it was rendered at and is served only while that is still the
+current one. Saving or deleting anything a public page can show (any model of the clinic, blog
+and conditions apps, and their many-to-many links) moves the generation on, so every page on
+every app server is out of date at once; nothing has to know which pages show what.
+
+Scheduled pages need no worker: a stored page never outlives the next scheduled publication
+time, so a post scheduled for 09:00 appears at 09:00.
+
+Never cached: anyone with a session or messages cookie (staff, previews, anyone logged in),
+requests with an Authorization header, anything but GET and HEAD, answers other than 200,
+answers that set a cookie or used the CSRF token, streaming answers, answers marked private or
+no-store, and the admin.
+
+When the cache (Redis) is down, django-redis answers misses (IGNORE_EXCEPTIONS) and logs the
+fault, so pages are simply rendered from the database: the cache fails open.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+CONTENT_APPS = {"clinic", "blog", "conditions"}
+# Headers that belong to one visitor or one connection and are never replayed.
+SKIPPED_HEADERS = {"set-cookie", "content-length", "connection", "transfer-encoding"}
+
+
+def page_cache_seconds():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0)
+
+
+# --- The generation -----------------------------------------------------------------------
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = _new_generation()
+    return generation
+
+
+def _new_generation():
+    # A fresh start (first use, or Redis emptied) must never match a page stored before it.
+    generation = time.time_ns()
+    cache.set(GENERATION_KEY, generation, None)
+    return generation
+
+
+def bump_generation():
+    """Mark every stored page out of date, on every app server."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet (or evicted): start a new one
+        _new_generation()
+
+
+def content_changed(sender, **kwargs):
+    if sender._meta.app_label not in CONTENT_APPS:
+        return
+    if sender._meta.label in getattr(settings, "PAGE_CACHE_IGNORED_MODELS", ()):
+        return
+    # Now, so that nothing older is served from here on; and again after the commit, so that a
+    # page rendered from the old rows while the transaction was open is never stored as current.
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def m2m_content_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        content_changed(sender, **kwargs)
+
+
+def connect_signals():
+    post_save.connect(content_changed, dispatch_uid="pagecache_save")
+    post_delete.connect(content_changed, dispatch_uid="pagecache_delete")
+    m2m_changed.connect(m2m_content_changed, dispatch_uid="pagecache_m2m")
+
+
+# --- Scheduled publication ------------------------------------------------------------------
+
+
+def seconds_until_next_publication(generation):
+    """Seconds until the next scheduled page goes live (None: nothing scheduled)."""
+    key = f"pagecache:next:{generation}"
+    moment = cache.get(key)
+    if moment is None:
+        from blog.models import Post
+        from conditions.models import Condition
+
+        moments = [
+            model.objects.scheduled().values_list("published_at", flat=True).first()
+            for model in (Post, Condition)
+        ]
+        moments = [m.timestamp() for m in moments if m is not None]
+        moment = min(moments) if moments else 0
+        # Remember it for this generation until that moment comes.
+        timeout = max(1, int(moment - time.time())) if moment else page_cache_seconds()
+        cache.set(key, moment, timeout)
+    if not moment:
+        return None
+    return moment - time.time()
+
+
+# --- The middleware -------------------------------------------------------------------------
+
+
+def request_is_cacheable(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    admin_prefix = f"/{settings.ADMIN_PATH}/"
+    return not request.path.startswith((admin_prefix, "/editor/", "/healthz", "/readyz"))
+
+
+def response_is_cacheable(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_USED"):
+        return False
+    match = getattr(request, "resolver_match", None)
+    if match is None or "admin" in match.namespaces:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    return not getattr(response, "page_cache_exempt", False)
+
+
+def page_key(request):
+    url = f"{request.get_host()}{request.get_full_path()}"
+    return "pagecache:page:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Serve anonymous public pages whole from the shared cache (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = page_cache_seconds()
+        if seconds <= 0 or not request_is_cacheable(request):
+            request.page_cache = "bypass"
+            return self.get_response(request)
+
+        key = page_key(request)
+        # One round trip for the generation and the page.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = _new_generation()
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            request.page_cache = "hit"
+            return self.replay(stored)
+
+        request.page_cache = "miss"
+        response = self.get_response(request)
+        if response_is_cacheable(request, response):
+            self.store(request, response, key, generation, seconds)
+        return response
+
+    def store(self, request, response, key, generation, seconds):
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        next_publication = seconds_until_next_publication(generation)
+        if next_publication is not None:
+            seconds = min(seconds, int(next_publication))
+        if seconds <= 0:
+            return
+        content = response.content
+        if not response.has_header("ETag"):
+            response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date()
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
+        ]
+        cache.set(key, (generation, response.status_code, headers, content), seconds)
+
+    def replay(self, stored):
+        _, status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        return response

@@ -1,0 +1,100 @@
+"""Health checks, the 503 page when the database is gone, the request log, Redis failing open."""
+
+import json
+import logging
+
+import pytest
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+from tests import factories
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        # Nothing listens here (the ops port range): every call fails at once.
+        "LOCATION": "redis://127.0.0.1:8259/13",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+}
+
+
+def database_gone(execute, sql, params, many, context):
+    raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+
+def test_healthz_needs_nothing(client):
+    # No database fixture: any query would fail the test.
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_checks_database_and_cache(client, db):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def test_readyz_fails_without_database(client, db):
+    with connection.execute_wrapper(database_gone):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_readyz_fails_without_cache(client, db, settings):
+    settings.CACHES = REDIS_DOWN
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+
+
+def test_database_gone_gives_a_friendly_503_then_recovers(client, clinic, caplog):
+    post = factories.PostFactory(title="Still here")
+    for url in [reverse("clinic:home"), post.get_absolute_url(), reverse("blog:index")]:
+        with connection.execute_wrapper(database_gone):
+            response = client.get(url)
+        assert response.status_code == 503, url
+        assert response["Retry-After"] == "30"
+        html = response.content.decode()
+        assert "Back in a moment" in html
+        assert "Traceback" not in html and "OperationalError" not in html
+    assert "database unavailable" in caplog.text
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert "Still here" in response.content.decode()
+
+
+def test_redis_down_still_serves_and_logs_the_fault(client, clinic, settings, caplog):
+    settings.CACHES = REDIS_DOWN
+    settings.PAGE_CACHE_SECONDS = 600
+    post = factories.PostFactory(title="Served from the database")
+    with caplog.at_level(logging.ERROR, logger="django_redis"):
+        for _ in range(2):
+            response = client.get(post.get_absolute_url())
+            assert response.status_code == 200
+            assert "Served from the database" in response.content.decode()
+    assert any(record.name.startswith("django_redis") for record in caplog.records)
+
+
+def test_one_json_log_line_per_request_without_personal_data(client, clinic, caplog):
+    post = factories.PostFactory()
+    with caplog.at_level(logging.INFO, logger="clinic.requests"):
+        client.get(post.get_absolute_url() + "?email=someone@example.com")
+    (record,) = [r for r in caplog.records if r.name == "clinic.requests"]
+    line = json.loads(record.getMessage())
+    assert line["method"] == "GET"
+    assert line["path"] == post.get_absolute_url()
+    assert line["status"] == 200
+    assert line["queries"] >= 1
+    assert line["ms"] >= 0
+    assert "someone" not in record.getMessage()
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/readyz"])
+def test_health_checks_are_never_cached(client, db, settings, url):
+    settings.PAGE_CACHE_SECONDS = 600
+    client.get(url)
+    assert client.get(url).wsgi_request.page_cache == "bypass"

@@ -1,0 +1,154 @@
+"""The whole-page cache: served without SQL, invalidated by any content change, never personal."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import PostReference
+from clinic.models import ClinicSettings
+from clinic.publishing import Status
+from tests import factories
+from tests.personas import PASSWORD
+
+pytestmark = pytest.mark.usefixtures("clinic")
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def test_second_visit_is_served_from_the_cache_without_sql(client, django_assert_num_queries):
+    post = factories.PostFactory(title="Needles and nerves")
+    first = client.get(post.get_absolute_url())
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(post.get_absolute_url())
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert "Needles and nerves" in second.content.decode()
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"] == first["Last-Modified"]
+    assert second["X-Frame-Options"] == first["X-Frame-Options"]
+
+
+def test_conditional_get_answers_304(client):
+    post = factories.PostFactory()
+    etag = client.get(post.get_absolute_url())["ETag"]
+    response = client.get(post.get_absolute_url(), headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit_post",
+        "unpublish_post",
+        "new_post",
+        "rename_author",
+        "edit_reference",
+        "clinic_settings",
+        "tag_added",
+        "delete_post",
+    ],
+)
+def test_any_content_change_invalidates_every_page(client, change):
+    author = factories.PractitionerFactory(name="Helen Marsh")
+    reference = factories.ReferenceFactory(key="white2004", title="Old reference title")
+    post = factories.PostFactory(title="Original title", author=author, body="Text [@white2004].")
+    factories.attach(post, reference)
+    pages = [post.get_absolute_url(), reverse("blog:index"), reverse("clinic:home")]
+    before = {url: client.get(url).content for url in pages}
+
+    if change == "edit_post":
+        post.title = "Edited title"
+        post.save()
+        expected = "Edited title"
+    elif change == "unpublish_post":
+        post.status = Status.UNPUBLISHED
+        post.save()
+        assert client.get(post.get_absolute_url()).status_code == 404
+        assert "Original title" not in client.get(reverse("blog:index")).content.decode()
+        return
+    elif change == "new_post":
+        factories.PostFactory(title="A brand new article")
+        expected = "A brand new article"
+        pages = pages[1:]
+    elif change == "rename_author":
+        author.name = "Helen Marsh-Okafor"
+        author.save()
+        expected = "Helen Marsh-Okafor"
+    elif change == "edit_reference":
+        reference.title = "Corrected reference title"
+        reference.save()
+        post.save()  # the stored reference list is rebuilt when the page is saved
+        expected = "Corrected reference title"
+        pages = pages[:1]
+    elif change == "clinic_settings":
+        settings = ClinicSettings.load()
+        settings.name = "Riverside Acupuncture Clinic"
+        settings.save()
+        expected = "Riverside Acupuncture Clinic"
+    elif change == "tag_added":
+        post.tags.add(factories.TagFactory(name="Migraine", slug="migraine"))
+        expected = "Migraine"
+        pages = pages[:1]
+    else:
+        PostReference.objects.filter(post=post).delete()
+        post.delete()
+        assert client.get(post.get_absolute_url()).status_code == 404
+        return
+
+    for url in pages:
+        after = client.get(url).content
+        assert after != before[url], url
+        assert expected in after.decode(), url
+
+
+def test_scheduled_post_appears_on_time(client):
+    now = timezone.now()
+    with time_machine.travel(now, tick=False) as clock:
+        factories.PostFactory(
+            title="Scheduled for later", published_at=now + datetime.timedelta(minutes=5)
+        )
+        assert "Scheduled for later" not in client.get(reverse("blog:index")).content.decode()
+        clock.shift(datetime.timedelta(minutes=6))
+        # LocMemCache expires by the clock too, so the stored page is gone by now.
+        assert "Scheduled for later" in client.get(reverse("blog:index")).content.decode()
+
+
+def test_logged_in_staff_are_never_served_or_stored(client, personas, django_assert_num_queries):
+    post = factories.PostFactory(title="Shared article")
+    client.get(post.get_absolute_url())  # anonymous: stored
+    client.login(username="editor", password=PASSWORD)
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+    assert response.wsgi_request.page_cache == "bypass"
+    client.logout()
+    assert client.get(post.get_absolute_url()).wsgi_request.page_cache in {"hit", "bypass"}
+
+
+def test_answers_that_are_not_public_pages_are_not_stored(client, db):
+    assert client.get("/no-such-page/").status_code == 404
+    assert client.get("/no-such-page/").wsgi_request.page_cache == "miss"
+    assert client.post(reverse("clinic:home")).wsgi_request.page_cache == "bypass"
+    assert client.get("/healthz").wsgi_request.page_cache == "bypass"
+
+
+def test_query_strings_are_separate_pages(client):
+    factories.PostFactory.create_batch(12)
+    first = client.get(reverse("blog:index"))
+    second = client.get(reverse("blog:index") + "?page=2")
+    assert first.content != second.content
+    assert client.get(reverse("blog:index") + "?page=2").wsgi_request.page_cache == "hit"
+
+
+def test_off_when_page_cache_seconds_is_zero(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    post = factories.PostFactory()
+    client.get(post.get_absolute_url())
+    assert client.get(post.get_absolute_url()).wsgi_request.page_cache == "bypass"
