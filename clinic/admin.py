@@ -92,6 +92,24 @@ class ReferenceAdmin(admin.ModelAdmin):
         ("Notes", {"fields": ["notes", "original_text"], "classes": ["collapse"]}),
     ]
 
+    def get_urls(self):
+        from django.urls import path
+
+        from clinic import admin_references
+
+        def wrap(view):
+            return self.admin_site.admin_view(lambda request: view(request, self))
+
+        return [
+            path("import/", wrap(admin_references.import_view), name="clinic_reference_import"),
+            path(
+                "retracted/",
+                wrap(admin_references.retracted_view),
+                name="clinic_reference_retracted",
+            ),
+            *super().get_urls(),
+        ]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:

@@ -58,8 +58,11 @@ def format_one(reference: Reference) -> Formatted:
     return format_references([reference.to_csl()], style)[0]
 
 
-def unique_key(reference: Reference) -> str:
-    """`cherkin2009`, then `cherkin2009a`, `cherkin2009b`… if that is taken."""
+def unique_key(reference: Reference, also_taken=frozenset()) -> str:
+    """`cherkin2009`, then `cherkin2009a`, `cherkin2009b`… if that is taken.
+
+    `also_taken` holds keys promised to other unsaved references (an import's preview).
+    """
     first = reference.authors[0] if reference.authors else {}
     name = first.get("family") or first.get("literal") or reference.title or "ref"
     base = slugify(name.split()[0] if name.split() else "ref").replace("-", "")[:40] or "ref"
@@ -68,7 +71,7 @@ def unique_key(reference: Reference) -> str:
         Reference.objects.filter(key__startswith=base)
         .exclude(pk=reference.pk)
         .values_list("key", flat=True)
-    )
+    ) | {key for key in also_taken if key.startswith(base)}
     if base not in taken:
         return base
     for suffix in "abcdefghijklmnopqrstuvwxyz":

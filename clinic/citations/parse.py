@@ -177,6 +177,8 @@ def split_reference_list(text: str) -> list[str]:
     if not isinstance(text, str):
         return []
     lines = [_clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    # A list copied from a page often brings its heading along ("References", "Sources:").
+    lines = ["" if _HEADING_RE.fullmatch(line) else line for line in lines]
     numbered = sum(1 for line in lines if _MARKER_RE.match(line) and _has_digit_marker(line))
     content_lines = [line for line in lines if line]
     if not content_lines:
@@ -215,6 +217,13 @@ def split_reference_list(text: str) -> list[str]:
             else:
                 refs.append(line)
     return [_clean(ref) for ref in refs if _clean(ref)]
+
+
+_HEADING_RE = re.compile(
+    r"#*\s*(?:references?|reference list|bibliography|sources?|works cited|literature cited"
+    r"|further reading|citations?|notes)\s*:?",
+    re.IGNORECASE,
+)
 
 
 def _has_digit_marker(line: str) -> bool:
