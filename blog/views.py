@@ -1,7 +1,13 @@
+import datetime
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from blog.models import Post, Tag
+from conditions.models import Condition
 
 
 def published_posts():
@@ -16,6 +22,10 @@ class PostListView(ListView):
     def get_queryset(self):
         return published_posts()
 
+    def get_context_data(self, **kwargs):
+        years = Post.objects.published().dates("published_at", "year", order="DESC")
+        return super().get_context_data(archive_years=years, **kwargs)
+
 
 class TagView(PostListView):
     template_name = "blog/tag.html"
@@ -28,14 +38,113 @@ class TagView(PostListView):
         return super().get_context_data(tag=self.tag, **kwargs)
 
 
+class ArchiveView(PostListView):
+    """An empty archive is a 404, found from the paginator's count (no extra query)."""
+
+    def get_context_data(self, **kwargs):
+        context = super(PostListView, self).get_context_data(**kwargs)
+        if context["paginator"].count == 0:
+            raise Http404("No articles in this period.")
+        return context
+
+
+class YearArchiveView(ArchiveView):
+    template_name = "blog/archive_year.html"
+
+    def get_queryset(self):
+        return published_posts().filter(published_at__year=self.kwargs["year"])
+
+    def get_context_data(self, **kwargs):
+        months = (
+            Post.objects.published()
+            .filter(published_at__year=self.kwargs["year"])
+            .dates("published_at", "month")
+        )
+        return super().get_context_data(
+            year=datetime.date(int(self.kwargs["year"]), 1, 1), months=months, **kwargs
+        )
+
+
+class MonthArchiveView(ArchiveView):
+    template_name = "blog/archive_month.html"
+
+    def get_queryset(self):
+        year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
+        if not 1 <= month <= 12:
+            raise Http404("No such month.")
+        self.month = datetime.date(year, month, 1)
+        return published_posts().filter(published_at__year=year, published_at__month=month)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(month=self.month, **kwargs)
+
+
+def related_posts(post, limit=3):
+    """Published articles sharing the most tags and condition pages with `post`, then the newest.
+
+    One query: articles with nothing in common fill the list (their `shared` is 0).
+    """
+    tag_links = Post.tags.through.objects
+    condition_links = Post.conditions.through.objects
+    shared_tags = (
+        tag_links.filter(
+            post_id=OuterRef("pk"),
+            tag_id__in=tag_links.filter(post_id=post.pk).values("tag_id"),
+        )
+        .values("post_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    shared_conditions = (
+        condition_links.filter(
+            post_id=OuterRef("pk"),
+            condition_id__in=condition_links.filter(post_id=post.pk).values("condition_id"),
+        )
+        .values("post_id")
+        .annotate(count=Count("*"))
+        .values("count")
+    )
+    zero = Value(0)
+    return (
+        published_posts()
+        .exclude(pk=post.pk)
+        .annotate(
+            shared=Coalesce(Subquery(shared_tags, output_field=IntegerField()), zero)
+            + Coalesce(Subquery(shared_conditions, output_field=IntegerField()), zero)
+        )
+        .order_by("-shared", "-published_at")[:limit]
+    )
+
+
+def with_neighbours(queryset):
+    """Annotate each article with its published neighbours' slugs and titles, in the same query."""
+    published = Post.objects.published()
+    previous = published.filter(published_at__lt=OuterRef("published_at")).order_by(
+        "-published_at", "-pk"
+    )
+    following = published.filter(published_at__gt=OuterRef("published_at")).order_by(
+        "published_at", "pk"
+    )
+    return queryset.annotate(
+        previous_slug=Subquery(previous.values("slug")[:1]),
+        previous_title=Subquery(previous.values("title")[:1]),
+        next_slug=Subquery(following.values("slug")[:1]),
+        next_title=Subquery(following.values("title")[:1]),
+    )
+
+
 class PostDetailView(DetailView):
     template_name = "blog/post_detail.html"
     context_object_name = "post"
 
     def get_queryset(self):
-        return published_posts().prefetch_related("tags")
+        return with_neighbours(published_posts()).prefetch_related(
+            "tags",
+            Prefetch("conditions", queryset=Condition.objects.published().only("name", "slug")),
+        )
 
     def get_context_data(self, **kwargs):
-        post = self.object
-        other_posts = published_posts().exclude(pk=post.pk)[:3]
-        return super().get_context_data(other_posts=other_posts, **kwargs)
+        related = list(related_posts(self.object))
+        return super().get_context_data(
+            related=related, any_shared=any(post.shared for post in related), **kwargs
+        )

@@ -1,5 +1,6 @@
 import contextlib
 import datetime
+from html import unescape
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -326,6 +327,11 @@ class Reference(models.Model):
         return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/" if self.pmcid else ""
 
 
+def plain_text(html: str) -> str:
+    """Stored HTML as one line of plain text, citation markers and footnote marks removed."""
+    return " ".join(unescape(strip_tags(markdown.strip_citations(html))).split())
+
+
 def _int_or_none(value):
     try:
         return int(value) if value not in (None, "") else None
@@ -359,6 +365,9 @@ class Publishable(models.Model):
     references_html = models.TextField(blank=True, editable=False)
     excerpt = models.TextField(blank=True, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # The body as plain text, without citation markers: what search matches and quotes. On
+    # PostgreSQL a trigger also keeps a weighted tsvector column from it (clinic/search.py).
+    search_text = models.TextField(blank=True, editable=False)
 
     # The editorial workflow (clinic/workflow.py changes these; the admin shows them read-only).
     created_by = models.ForeignKey(
@@ -428,7 +437,8 @@ class Publishable(models.Model):
         )
         self.body_html = rendered.html
         self.references_html = render_reference_list(references, rendered)
-        text = " ".join(strip_tags(markdown.strip_citations(rendered.html)).split())
+        text = plain_text(rendered.html)
+        self.search_text = text
         self.excerpt = Truncator(self.summary or text).words(45, truncate="…")
         self.reading_minutes = max(1, round(len(text.split()) / 200))
 

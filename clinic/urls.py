@@ -8,6 +8,7 @@ app_patterns = (
     [
         path("", views.HomeView.as_view(), name="home"),
         path("about/", views.AboutView.as_view(), name="about"),
+        path("search/", views.SearchView.as_view(), name="search"),
         path(
             "practitioners/<slug:slug>/",
             views.PractitionerView.as_view(),

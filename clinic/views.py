@@ -6,6 +6,7 @@ from django.template.loader import get_template
 from django.views.generic import DetailView, TemplateView
 
 from blog.models import Post
+from clinic import search
 from clinic.middleware import DATABASE_ERRORS, service_unavailable
 from clinic.models import Practitioner
 from conditions.models import Condition
@@ -37,6 +38,25 @@ class PractitionerView(DetailView):
     def get_context_data(self, **kwargs):
         posts = self.object.posts.published()[:10]
         return super().get_context_data(posts=posts, **kwargs)
+
+
+class SearchView(TemplateView):
+    template_name = "clinic/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = search.normalise(self.request.GET.get("q", ""))
+        results = search.search(query) if query else []
+        context = {"query": query, "results": results}
+        if query and not results:
+            conditions = Condition.objects.published().only("name", "slug", "alternative_names")
+            by_name = {}
+            for condition in conditions:
+                for name in [condition.name, *condition.alternative_name_list]:
+                    by_name.setdefault(name, condition)
+            context["suggestions"] = [
+                (name, by_name[name]) for name in search.suggestions(query, list(by_name))
+            ]
+        return super().get_context_data(**context, **kwargs)
 
 
 def page_not_found(request, exception):

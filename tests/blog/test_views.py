@@ -41,8 +41,8 @@ def test_blog_index_shows_teasers_with_date_author_and_excerpt(client, db):
 def test_blog_index_query_count_is_constant(client, db, django_assert_num_queries, count):
     """Guards the N+1 of each teaser fetching its author; pagination counts once."""
     factories.PostFactory.create_batch(count)
-    # settings, count for the paginator, the page of posts with authors
-    with django_assert_num_queries(3):
+    # settings, count for the paginator, the page of posts with authors, the years
+    with django_assert_num_queries(4):
         assert client.get(reverse("blog:index")).status_code == 200
 
 
@@ -62,8 +62,8 @@ def test_article_page(client, db, django_assert_num_queries, references):
     factories.attach(post, *refs)
     post.tags.add(factories.TagFactory(name="Pain", slug="pain"))
     factories.PostFactory.create_batch(3)
-    # post with author, tags, other posts, settings
-    with django_assert_num_queries(4):
+    # post with author and neighbours, tags, conditions, related posts, settings
+    with django_assert_num_queries(5):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()
     assert "<h1>Acupuncture and back pain</h1>" in html

@@ -1,0 +1,130 @@
+"""Search: one box over articles and condition pages, published only, on SQLite and PostgreSQL."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from clinic import search
+from clinic.publishing import Status
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("clinic")
+
+NOT_PUBLIC = [
+    {"status": Status.DRAFT},
+    {"status": Status.IN_REVIEW},
+    {"status": Status.CHANGES_REQUESTED},
+    {"status": Status.UNPUBLISHED},
+    {"status": Status.PUBLISHED, "published_at": None},
+]
+
+
+def get(client, query):
+    return client.get(reverse("clinic:search"), {"q": query})
+
+
+@pytest.fixture
+def back_pain(db):
+    return factories.ConditionFactory(
+        name="Back pain",
+        slug="back-pain",
+        alternative_names="lumbago, lower back ache",
+        summary="Back pain is common and usually gets better within weeks.",
+        overview="Most back pain is not caused by anything serious.",
+        when_to_seek_help="::: emergency\n- numbness around your bottom\n:::",
+    )
+
+
+def test_alternative_name_finds_the_condition(client, back_pain):
+    response = get(client, "lumbago")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="/conditions/back-pain/">Back pain</a>' in html
+    assert "also called lumbago, lower back ache" in html
+
+
+def test_title_ranks_above_summary_above_body(client, db):
+    body = factories.PostFactory(title="Sleep", summary="Rest.", body="Needles and **migraine**.")
+    summary = factories.PostFactory(title="Headaches", summary="About migraine.", body="Text.")
+    title = factories.PostFactory(title="Migraine explained", summary="Rest.", body="Text.")
+    titles = [result.title for result in search.search("migraine")]
+    assert titles == [title.title, summary.title, body.title]
+
+
+def test_every_word_must_match_and_snippets_are_highlighted(client, db):
+    factories.PostFactory(
+        title="Knees",
+        body="Acupuncture for knee osteoarthritis helped some patients walk further [@ref0].",
+    )
+    factories.PostFactory(title="Other", body="Acupuncture for stress.")
+    html = get(client, "knee osteoarthritis").content.decode()
+    assert ">Knees</a>" in html and ">Other</a>" not in html
+    assert "<mark>osteoarthritis</mark>" in html
+    assert "[@ref0]" not in html and "[1]" not in html
+    assert "1 result" in html
+
+
+def test_snippet_is_escaped_before_marking(client, db):
+    factories.PostFactory(title="Escapes", body="Use `<script>alert(1)</script>` with acupuncture.")
+    html = get(client, "acupuncture").content.decode()
+    assert "<script>alert" not in html
+    assert "<mark>" in html
+
+
+def test_query_is_escaped_on_the_page(client, db):
+    html = get(client, '"><img src=x onerror=alert(1)>').content.decode()
+    assert "<img src=x" not in html
+    assert "We found nothing" in html
+
+
+def test_no_results_page_offers_suggestions(client, back_pain):
+    response = get(client, "lumbgo")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "We found nothing for “lumbgo”" in html
+    assert '<a href="/conditions/back-pain/">lumbago</a>' in html
+    assert 'href="/conditions/"' in html
+
+
+def test_empty_query_shows_the_form_only(client, db):
+    html = get(client, "   ").content.decode()
+    assert 'role="search"' in html
+    assert "We found nothing" not in html
+
+
+@pytest.mark.parametrize("fields", NOT_PUBLIC)
+def test_only_published_content_is_found(client, db, fields):
+    factories.PostFactory(title="Hidden acupuncture article", **fields)
+    factories.ConditionFactory(name="Hidden acupuncture condition", **fields)
+    factories.PostFactory(title="Visible acupuncture article")
+    html = get(client, "acupuncture").content.decode()
+    assert "Visible acupuncture article" in html
+    assert "Hidden" not in html
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_search_query_count_is_constant(client, db, django_assert_max_num_queries, count):
+    """Guards an N+1 per result (authors, conditions): conditions, articles, settings."""
+    factories.PostFactory.create_batch(count, body="About acupuncture.")
+    factories.ConditionFactory.create_batch(count, overview="About acupuncture.")
+    with django_assert_max_num_queries(3):
+        response = get(client, "acupuncture")
+    assert response.content.decode().count('class="result"') == min(2 * count, 30)
+
+
+def test_no_results_query_count(client, back_pain, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert get(client, "zzzz").status_code == 200
+
+
+def test_search_box_is_on_every_page(client, db):
+    html = client.get(reverse("clinic:home")).content.decode()
+    assert 'action="/search/"' in html
+    assert '<label class="visually-hidden" for="header-q">' in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgres_stems_words(client, back_pain):
+    # "aches" and "ache" share a stem only with full-text search.
+    html = get(client, "aches").content.decode()
+    assert "Back pain" in html
