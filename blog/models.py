@@ -53,7 +53,17 @@ class Post(Publishable):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="post_listing")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="post_listing"),
+            # Lists of live articles, newest first, and their paginator's count (an index-only
+            # scan): with 10,000 articles the count drops from a 17 ms table scan to 6 ms on
+            # PostgreSQL (docs/performance.md).
+            models.Index(
+                fields=["-published_at", "-created_at"],
+                condition=models.Q(status="published"),
+                name="post_published",
+            ),
+        ]
         permissions = [("publish_post", "Can review, publish, schedule and unpublish articles")]
 
     def __str__(self):

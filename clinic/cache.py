@@ -128,6 +128,8 @@ def request_is_cacheable(request):
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
+    if "preview" in request.path or "preview" in request.GET or "token" in request.GET:
+        return False
     admin_prefix = f"/{settings.ADMIN_PATH}/"
     return not request.path.startswith((admin_prefix, "/editor/", "/healthz", "/readyz"))
 
