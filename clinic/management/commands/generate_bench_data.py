@@ -20,8 +20,75 @@ from clinic.models import ClinicSettings, Practitioner, Reference
 from clinic.publishing import Status
 from conditions.models import SECTIONS, Condition, ConditionReference
 
-WORDS = ["acupuncture", "needle", "pain", "back", "knee", "neck", "shoulder", "headache", "migraine", "trial", "evidence", "placebo", "sham", "treatment", "session", "patient", "doctor", "review", "randomised", "controlled", "outcome", "function", "sleep", "nerve", "muscle", "trigger", "point", "chronic", "acute", "weeks", "months", "relief", "safety", "bruising", "guideline", "exercise", "physiotherapy", "medication", "dose", "follow-up", "quality", "life", "measure", "scale", "moderate"]
-SURNAMES = ["Cherkin", "Vickers", "MacPherson", "Witt", "Linde", "Haake", "Brinkhaus", "Hopton", "Lewith", "White", "Ernst", "Yuan", "Manheimer", "Foster", "Hay", "Thomas", "Sherman", "Berman", "Lao", "Hinman"]
+WORDS = [
+    "acupuncture",
+    "needle",
+    "pain",
+    "back",
+    "knee",
+    "neck",
+    "shoulder",
+    "headache",
+    "migraine",
+    "trial",
+    "evidence",
+    "placebo",
+    "sham",
+    "treatment",
+    "session",
+    "patient",
+    "doctor",
+    "review",
+    "randomised",
+    "controlled",
+    "outcome",
+    "function",
+    "sleep",
+    "nerve",
+    "muscle",
+    "trigger",
+    "point",
+    "chronic",
+    "acute",
+    "weeks",
+    "months",
+    "relief",
+    "safety",
+    "bruising",
+    "guideline",
+    "exercise",
+    "physiotherapy",
+    "medication",
+    "dose",
+    "follow-up",
+    "quality",
+    "life",
+    "measure",
+    "scale",
+    "moderate",
+]
+SURNAMES = [
+    "Cherkin",
+    "Vickers",
+    "MacPherson",
+    "Witt",
+    "Linde",
+    "Haake",
+    "Brinkhaus",
+    "Hopton",
+    "Lewith",
+    "White",
+    "Ernst",
+    "Yuan",
+    "Manheimer",
+    "Foster",
+    "Hay",
+    "Thomas",
+    "Sherman",
+    "Berman",
+    "Lao",
+    "Hinman",
+]
 BATCH = 1000
 
 
@@ -47,11 +114,11 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="Delete existing content first.")
 
     def handle(self, *args, **options):
-        if Post.objects.exists() or Condition.objects.exists():
-            if not options["replace"]:
-                raise CommandError(
-                    "The database already has content; use --replace to delete it first."
-                )
+        has_content = Post.objects.exists() or Condition.objects.exists()
+        if has_content and not options["replace"]:
+            raise CommandError(
+                "The database already has content; use --replace to delete it first."
+            )
         rng = random.Random(options["seed"])
         with transaction.atomic():
             if options["replace"]:
