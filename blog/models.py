@@ -50,6 +50,7 @@ class Post(Publishable):
     pending_fields = ("title", "slug", "summary", "body", "hero_alt")
     pending_m2m = ("tags", "conditions")
     publish_permission = "blog.publish_post"
+    detail_view = "blog.views.PostDetailView"
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
-from clinic import markdown, references, workflow
+from clinic import markdown, preview, references, workflow
 from clinic.models import ClinicSettings, Practitioner, Reference
 from clinic.publishing import Status
 
@@ -277,6 +277,11 @@ class PublishableAdmin(MarkdownxModelAdmin):
         name = f"{meta.app_label}_{meta.model_name}"
         return [
             path(
+                "<path:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name=f"{name}_preview",
+            ),
+            path(
                 "<path:object_id>/workflow/<slug:step>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name=f"{name}_workflow",
@@ -291,6 +296,18 @@ class PublishableAdmin(MarkdownxModelAdmin):
             context["workflow"] = workflow_panel(request, obj)
         return super().change_view(request, object_id, form_url, context)
 
+    def preview_view(self, request, object_id):
+        """The page as patients will see it, pending changes included, for whoever may see it."""
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        label = (
+            "Draft: not public. Preview of the changes waiting for review." if obj.pending else ""
+        )
+        return preview.render_preview(request, obj, note=label)
+
     def workflow_view(self, request, object_id, step):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -298,7 +315,7 @@ class PublishableAdmin(MarkdownxModelAdmin):
         if obj is None:
             raise Http404
         user = request.user
-        if step == "submit":
+        if step in {"submit", "share", "revoke"}:
             allowed = workflow.is_owner(user, obj) or workflow.can_publish(user, obj)
         elif step in {"approve", "request_changes", "unpublish", "mark_reviewed"}:
             allowed = workflow.can_publish(user, obj)
@@ -317,6 +334,18 @@ class PublishableAdmin(MarkdownxModelAdmin):
 
     def take_step(self, request, obj, step) -> str:
         user, data = request.user, request.POST
+        if step == "share":
+            try:
+                days = int(data.get("days", ""))
+            except ValueError:
+                days = 0
+            if not 1 <= days <= 90:
+                raise workflow.WorkflowError("A share link lasts from 1 to 90 days.")
+            preview.share(obj, days=days)
+            return f"Share link made; it works for {days} days unless you revoke it."
+        if step == "revoke":
+            preview.revoke(obj)
+            return "Share link revoked: it no longer works."
         if step == "submit":
             workflow.submit(page=obj, by=user)
             return "Submitted for review. The editors have been told by e-mail."
@@ -393,6 +422,10 @@ def workflow_panel(request, obj) -> dict:
         "practitioners": Practitioner.objects.all() if publisher else [],
         "my_practitioner": getattr(user, "practitioner", None),
         "publisher": publisher,
+        "can_share": owner or publisher,
+        "share_url": request.build_absolute_uri(preview.share_path(obj))
+        if obj.preview_token and obj.preview_expires and obj.preview_expires > timezone.now()
+        else "",
     }
 
 

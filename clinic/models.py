@@ -410,6 +410,8 @@ class Publishable(models.Model):
     markdown_fields = ("body",)
     # The permission that lets someone publish, schedule, unpublish and review this kind of page.
     publish_permission = ""
+    # The public view that shows one page; previews render through it (clinic/preview.py).
+    detail_view = ""
 
     class Meta:
         abstract = True

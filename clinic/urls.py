@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import editor, health, views
+from clinic import editor, health, review, views
 
 app_patterns = (
     [
@@ -14,6 +14,7 @@ app_patterns = (
             views.PractitionerView.as_view(),
             name="practitioner",
         ),
+        path("preview/<str:value>/", views.shared_preview, name="shared_preview"),
     ],
     "clinic",
 )
@@ -25,6 +26,17 @@ urlpatterns = [
     # Staff-only replacements for django-markdownx's preview and upload endpoints.
     path("editor/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("editor/upload/", editor.upload, name="markdownx_upload"),
+    # The editors' pages live under the admin and use its log-in (clinic/review.py).
+    path(
+        f"{settings.ADMIN_PATH}/review-queue/",
+        admin.site.admin_view(review.queue),
+        name="review_queue",
+    ),
+    path(
+        f"{settings.ADMIN_PATH}/review-dates/",
+        admin.site.admin_view(review.dates),
+        name="review_dates",
+    ),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     # For load balancers: liveness and readiness (database and cache).
     path("healthz", health.healthz, name="healthz"),

@@ -3,10 +3,12 @@ import sys
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.generic import DetailView, TemplateView
 
 from blog.models import Post
-from clinic import search
+from clinic import preview, search
 from clinic.middleware import DATABASE_ERRORS, service_unavailable
 from clinic.models import Practitioner
 from conditions.models import Condition
@@ -57,6 +59,15 @@ class SearchView(TemplateView):
                 (name, by_name[name]) for name in search.suggestions(query, list(by_name))
             ]
         return super().get_context_data(**context, **kwargs)
+
+
+def shared_preview(request, value):
+    """A draft read through a share link: signed, expiring and revocable (clinic/preview.py)."""
+    page = preview.shared_page(value)
+    until = date_format(timezone.localtime(page.preview_expires), "j F Y, H:i")
+    return preview.render_preview(
+        request, page, note=f"Draft: not public. A shared preview, valid until {until}."
+    )
 
 
 def page_not_found(request, exception):

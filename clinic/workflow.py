@@ -89,8 +89,7 @@ def stage_pending(page, *, by, values: dict, m2m: dict, references: list[int]) -
         "saved_at": timezone.now().isoformat(),
         "submitted_at": None,
     }
-    type(page).objects.filter(pk=page.pk).update(pending=page.pending, updated_at=timezone.now())
-    page.refresh_from_db(fields=["pending", "updated_at"])
+    page.save(update_fields=["pending", "updated_at"])
 
 
 def with_pending(page):
@@ -171,7 +170,8 @@ def request_changes(*, page, by, note: str) -> Transition:
             transition = _record(page, by, "request_changes", Status.IN_REVIEW, page.status, note)
         elif pending_submitted(page):
             page.pending = {**page.pending, "submitted_at": None}
-            _save(page, "pending")
+            page.submitted_at = None
+            _save(page, "pending", "submitted_at")
             transition = _record(
                 page, by, "request_changes", Status.PUBLISHED, Status.PUBLISHED, note
             )
@@ -276,10 +276,8 @@ def _require_publisher(user, page):
 
 
 def _save(page, *fields):
-    page.updated_at = timezone.now()
-    type(page).objects.filter(pk=page.pk).update(
-        **{name: getattr(page, name) for name in (*fields, "updated_at")}
-    )
+    # save(), not update(): the page cache (clinic/cache.py) hears post_save and moves on.
+    page.save(update_fields=[*fields, "updated_at"])
 
 
 def _record(page, by, action, from_status, to_status, note="") -> Transition:

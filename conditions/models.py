@@ -47,6 +47,7 @@ class Condition(Publishable):
     markdown_fields = tuple(field for field, _ in SECTIONS)
     pending_fields = ("name", "slug", "alternative_names", "summary", *markdown_fields)
     publish_permission = "conditions.publish_condition"
+    detail_view = "conditions.views.ConditionDetailView"
 
     class Meta:
         ordering = ["name"]

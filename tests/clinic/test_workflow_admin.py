@@ -239,3 +239,148 @@ def test_change_page_shows_the_workflow_panel(client, personas, in_review):
     login(client, "practitioner")
     html = client.get(change_url(in_review)).content.decode()
     assert "Request changes" not in html and "Approve and publish" not in html
+
+
+# Preview, share links, review queue and review dates ------------------------------------------
+
+
+def test_staff_preview_of_a_draft_is_private_and_marked(client, personas, own_draft):
+    url = reverse("admin:blog_post_preview", args=[own_draft.pk])
+    assert "/login/" in client.get(url)["Location"]
+    login(client, "other_practitioner")
+    assert client.get(url).status_code == 404
+    login(client, "practitioner")
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Draft: not public" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert f"<h1>{own_draft.title}</h1>" in html
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_staff_preview_shows_pending_changes(client, personas, published_post):
+    from clinic import workflow
+
+    workflow.stage_pending(
+        published_post,
+        by=personas.practitioner_user,
+        values={"body": "Proposed wording."},
+        m2m={},
+        references=[],
+    )
+    login(client, "editor")
+    html = client.get(reverse("admin:blog_post_preview", args=[published_post.pk])).content
+    assert b"Proposed wording." in html and b"changes waiting for review" in html
+    assert b"Proposed wording." not in client.get(published_post.get_absolute_url()).content
+
+
+def test_share_link_works_until_revoked_or_expired(client, personas, own_draft):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    login(client, "practitioner")
+    client.post(step_url(own_draft, "share"), {"days": "3"})
+    own_draft.refresh_from_db()
+    from clinic import preview
+
+    link = preview.share_path(own_draft)
+    client.logout()
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"Draft: not public. A shared preview" in response.content
+    assert "no-store" in response["Cache-Control"]
+    assert client.get(link[:-3] + "xx/").status_code == 404  # forged
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=4)):
+        assert client.get(link).status_code == 404  # expired
+    login(client, "practitioner")
+    client.post(step_url(own_draft, "revoke"))
+    client.logout()
+    assert client.get(link).status_code == 404
+
+
+def test_share_link_days_are_checked(client, personas, own_draft):
+    login(client, "practitioner")
+    response = client.post(step_url(own_draft, "share"), {"days": "500"}, follow=True)
+    assert "from 1 to 90 days" in response.content.decode()
+    own_draft.refresh_from_db()
+    assert own_draft.preview_token == ""
+
+
+@pytest.mark.parametrize("name", ["review_queue", "review_dates"])
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [(None, "login"), ("visitor", "login"), ("practitioner", 403), ("editor", 200), ("admin", 200)],
+)
+def test_editor_pages_permission_matrix(client, personas, name, username, expected):
+    response = login(client, username).get(reverse(name))
+    if expected == "login":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    else:
+        assert response.status_code == expected
+
+
+def test_review_queue_lists_oldest_first_with_a_diff(client, personas, in_review):
+    import datetime
+
+    from django.utils import timezone
+
+    from clinic import workflow
+
+    live = factories.PostFactory(title="Live page", author=personas.practitioner, body="Old line")
+    workflow.stage_pending(
+        live,
+        by=personas.practitioner_user,
+        values={"body": "New line <script>alert(1)</script>"},
+        m2m={},
+        references=[],
+    )
+    workflow.submit(page=live, by=personas.practitioner_user)
+    Post.objects.filter(pk=in_review.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    login(client, "editor")
+    html = client.get(reverse("review_queue")).content.decode()
+    assert html.index(in_review.title) < html.index("Live page")
+    assert '<span class="removed">-Old line</span>' in html
+    assert '<span class="added">+New line &lt;script&gt;alert(1)&lt;/script&gt;</span>' in html
+    assert "<script>alert(1)" not in html
+
+
+def test_review_dates_dashboard(client, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    factories.PostFactory(
+        title="Overdue one",
+        next_review_due=today - datetime.timedelta(days=1),
+        last_reviewed=today - datetime.timedelta(days=1200),
+    )
+    factories.PostFactory(
+        title="Soon one",
+        next_review_due=today + datetime.timedelta(days=10),
+        last_reviewed=today - datetime.timedelta(days=1000),
+    )
+    factories.PostFactory(
+        title="Fresh one", next_review_due=today + datetime.timedelta(days=900), last_reviewed=today
+    )
+    factories.ConditionFactory(name="Never one")
+    login(client, "editor")
+    html = client.get(reverse("review_dates")).content.decode()
+    assert "Overdue (1)" in html and "Due within 30 days (1)" in html
+    assert "Never reviewed (1)" in html
+    assert "Fresh one" not in html
+    assert html.index("Overdue one") < html.index("Soon one") < html.index("Never one")
+
+
+def test_admin_index_links_the_editor_pages_for_editors_only(client, personas):
+    login(client, "editor")
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{reverse("review_queue")}"' in html
+    login(client, "practitioner")
+    assert reverse("review_queue") not in client.get(reverse("admin:index")).content.decode()
