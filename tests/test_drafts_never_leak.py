@@ -258,7 +258,7 @@ def test_workflow_steps_invalidate_the_page_cache(client, settings, published_ne
     ids=lambda s: s.__name__,
 )
 def test_the_same_surfaces_do_show_a_published_post(client, published_neighbours, surface):
-    """The control: each surface above really lists public articles, so its "absent" means something."""
+    """The control: each surface really lists public articles, so "absent" above means something."""
     condition, tag = published_neighbours
     post = factories.PostFactory(title=SECRET_TITLE, slug=SECRET_SLUG)
     post.tags.add(tag)
