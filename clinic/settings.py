@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "clinic.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # One JSON log line per page request (after WhiteNoise: static files are not logged).
     "clinic.middleware.RequestLogMiddleware",
@@ -107,6 +110,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
@@ -231,6 +235,71 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- HTTP security -------------------------------------------------------------------------
+# HTTPS=true is the production switch: redirect to HTTPS, HSTS, cookies only over HTTPS.
+# `manage.py check --deploy` is clean with it (tests/test_security_settings.py runs it).
+HTTPS = envbool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading is a promise to browsers that every subdomain will always speak HTTPS.
+SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", True)
+# Behind a proxy that terminates TLS, trust its scheme header only when told to: a client could
+# otherwise claim HTTPS itself. E.g. PROXY_SSL_HEADER=X-Forwarded-Proto.
+if PROXY_SSL_HEADER := env("PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Django has no settings for these two; clinic/security.py adds them to every response.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# Staff are the only people with sessions; a forgotten log-in ends after this many hours.
+SESSION_COOKIE_AGE = envint("STAFF_SESSION_HOURS", 8) * 3600
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (Django 6's own middleware). Nothing is allowed unless listed; scripts
+# and styles only from our own static files or inline with the per-response nonce (the admin
+# uses it). Media from an S3 custom domain or endpoint is added to img-src.
+_media_origins = [
+    origin
+    for origin in (
+        f"https://{env('AWS_S3_CUSTOM_DOMAIN')}" if env("AWS_S3_CUSTOM_DOMAIN") else "",
+        env("AWS_S3_ENDPOINT_URL").rstrip("/") if env("AWS_STORAGE_BUCKET_NAME") else "",
+    )
+    if origin
+]
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, *_media_origins],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "upgrade-insecure-requests": HTTPS,
+}
+
+# Request and upload size limits, chosen rather than inherited. Images are refused above
+# clinic.images.MAX_UPLOAD_BYTES (10 MB) with a message; a request may carry a little more so
+# that the message, not a bare 400, is what the editor shows. Form fields (Markdown included)
+# fit in 2.5 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # The admin lives under a configurable path.
 ADMIN_PATH = env("ADMIN_PATH", "admin").strip("/")
