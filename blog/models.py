@@ -51,6 +51,7 @@ class Post(Publishable):
     pending_m2m = ("tags", "conditions")
     publish_permission = "blog.publish_post"
     detail_view = "blog.views.PostDetailView"
+    references_url_name = "blog:references"
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -1,6 +1,8 @@
 from django.urls import path, re_path
 
 from blog import views
+from blog.models import Post
+from clinic.views import ReferenceDownloadView
 
 app_name = "blog"
 urlpatterns = [
@@ -14,4 +16,9 @@ urlpatterns = [
         name="archive_month",
     ),
     path("<slug:slug>/", views.PostDetailView.as_view(), name="post"),
+    path(
+        "<slug:slug>/references.<slug:fmt>",
+        ReferenceDownloadView.as_view(model=Post),
+        name="references",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
-from clinic import markdown, preview, references, workflow
+from clinic import admin_references, exporting, markdown, preview, references, workflow
 from clinic.models import ClinicSettings, Practitioner, Reference
 from clinic.publishing import Status
 
@@ -70,6 +70,7 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_filter = ["type", "study_type", "retracted"]
     search_fields = ["key", "title", "doi", "pmid", "container_title", "authors"]
     readonly_fields = ["formatted", "cited_by"]
+    actions = ["export_ris", "export_bibtex", "export_csl_json"]
     fieldsets = [
         (None, {"fields": ["key", "type", "formatted", "cited_by"]}),
         (
@@ -93,10 +94,6 @@ class ReferenceAdmin(admin.ModelAdmin):
     ]
 
     def get_urls(self):
-        from django.urls import path
-
-        from clinic import admin_references
-
         def wrap(view):
             return self.admin_site.admin_view(lambda request: view(request, self))
 
@@ -114,6 +111,18 @@ class ReferenceAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change:
             references.rerender_citing_pages(obj)
+
+    @admin.action(description="Export selected references as RIS", permissions=["view"])
+    def export_ris(self, request, queryset):
+        return exporting.download(list(queryset), "ris", "references")
+
+    @admin.action(description="Export selected references as BibTeX", permissions=["view"])
+    def export_bibtex(self, request, queryset):
+        return exporting.download(list(queryset), "bib", "references")
+
+    @admin.action(description="Export selected references as CSL-JSON", permissions=["view"])
+    def export_csl_json(self, request, queryset):
+        return exporting.download(list(queryset), "json", "references")
 
     @admin.display(description="title")
     def short_title(self, obj):

@@ -8,6 +8,7 @@ was shown and cannot be altered in the browser. ``import_references()`` then che
 (the library may have changed meanwhile) and saves the chosen valid ones in one transaction.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -25,6 +26,10 @@ MAX_ITEMS = 200
 # A preview stays valid for an hour: long enough to read it, short enough not to linger.
 PAYLOAD_MAX_AGE = 60 * 60
 _SALT = "clinic.importing.references"
+
+
+# A key the reference form accepts (a slug of at most 60 characters).
+_KEY_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 class TooLarge(ValueError):
@@ -127,7 +132,7 @@ def check(records: list[tuple[str, dict | None, list[str]]]) -> list[Candidate]:
         for identity in _identities(reference):
             seen.setdefault(identity, number)
         if candidate.importable:
-            reference.key = references.unique_key(reference, also_taken=keys)
+            reference.key = _own_key(csl, keys) or references.unique_key(reference, also_taken=keys)
             keys.add(reference.key)
     return candidates
 
@@ -166,6 +171,16 @@ def import_references(candidates: list[Candidate], chosen: set[int]) -> list[Ref
             "meanwhile. Check the preview again."
         ) from error
     return [c.reference for c in selected]
+
+
+def _own_key(csl: dict, taken: set[str]) -> str:
+    """The file's own citation key (BibTeX, RIS ID, CSL-JSON id) when it is free and valid."""
+    key = csl.get("id")
+    if not isinstance(key, str) or not _KEY_RE.fullmatch(key) or key in taken:
+        return ""
+    if Reference.objects.filter(key=key).exists():
+        return ""
+    return key
 
 
 def _identities(reference: Reference) -> list[tuple[str, str]]:

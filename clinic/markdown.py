@@ -170,6 +170,12 @@ def find_citation_keys(text: str) -> set[str]:
     return {key for group in _CITATION.findall(text) for key in _KEY.findall(group)}
 
 
+def citation_keys_in_order(text: str) -> list[str]:
+    """The cited keys in order of first citation, without rendering (reference downloads)."""
+    keys = (key for group in _CITATION.findall(text) for key in _KEY.findall(group))
+    return list(dict.fromkeys(keys))
+
+
 def check_length(text: str) -> None:
     limit = settings.MARKDOWN_MAX_LENGTH
     if len(text) > limit:

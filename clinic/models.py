@@ -408,6 +408,8 @@ class Publishable(models.Model):
 
     # The Markdown fields whose citations must be attached (checked by the admin).
     markdown_fields = ("body",)
+    # The URL name of the page's reference downloads (".ris", ".bib", ".json").
+    references_url_name = ""
     # The permission that lets someone publish, schedule, unpublish and review this kind of page.
     publish_permission = ""
     # The public view that shows one page; previews render through it (clinic/preview.py).
@@ -462,6 +464,16 @@ class Publishable(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def reference_downloads(self) -> list[tuple[str, str]]:
+        """(label, URL) of each file a reader can download the page's references as."""
+        from clinic.exporting import EXPORT_FORMATS
+
+        return [
+            (spec.label, reverse(self.references_url_name, args=[self.slug, fmt]))
+            for fmt, spec in EXPORT_FORMATS.items()
+        ]
 
     @property
     def is_public(self):

@@ -1,14 +1,14 @@
 import sys
 
-from django.http import HttpResponseServerError
-from django.shortcuts import render
+from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, TemplateView, View
 
 from blog.models import Post
-from clinic import preview, search
+from clinic import exporting, preview, search
 from clinic.middleware import DATABASE_ERRORS, service_unavailable
 from clinic.models import Practitioner
 from conditions.models import Condition
@@ -80,3 +80,18 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return service_unavailable()
     return HttpResponseServerError(get_template("500.html").render())
+
+
+class ReferenceDownloadView(View):
+    """A published page's references as a file to save: /blog/<slug>/references.ris|.bib|.json."""
+
+    model = None
+
+    def get(self, request, slug, fmt):
+        if fmt not in exporting.EXPORT_FORMATS:
+            raise Http404("No such format.")
+        page = get_object_or_404(self.model.objects.published(), slug=slug)
+        references = exporting.page_references(page)
+        if not references:
+            raise Http404("This page has no references.")
+        return exporting.download(references, fmt, f"{page.slug}-references")

@@ -48,6 +48,7 @@ class Condition(Publishable):
     pending_fields = ("name", "slug", "alternative_names", "summary", *markdown_fields)
     publish_permission = "conditions.publish_condition"
     detail_view = "conditions.views.ConditionDetailView"
+    references_url_name = "conditions:references"
 
     class Meta:
         ordering = ["name"]

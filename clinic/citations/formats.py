@@ -330,6 +330,8 @@ def _ris_to_csl(entry: dict) -> tuple[dict, list[str]]:
     problems: list[str] = []
     ris_type = str(entry.get("type_of_reference", "")).strip().upper()
     csl: dict = {"type": _RIS_TO_CSL.get(ris_type, "document")}
+    if str(entry.get("id") or "").strip():
+        csl["id"] = str(entry["id"]).strip()
     if ris_type and ris_type not in _RIS_TO_CSL:
         problems.append(f"RIS type “{ris_type}” is imported as a generic document.")
     names = [*entry.get("authors", []), *entry.get("first_authors", [])]
@@ -389,6 +391,8 @@ def write_ris(items: list[dict]) -> str:
     entries = []
     for item in items:
         entry: dict = {"type_of_reference": _CSL_TO_RIS.get(item.get("type", ""), "GEN")}
+        if isinstance(item.get("id"), str) and item["id"]:
+            entry["id"] = item["id"]
         authors = []
         for author in item.get("author", []):
             if author.get("literal"):
@@ -474,7 +478,11 @@ _CSL_TO_BIBTEX = {
 _LATEX = LatexNodes2Text()
 # Encode only what LaTeX cannot take raw (é -> \\'e, & -> \\&); pylatexenc is what
 # bibtexparser itself uses for this.
-_LATEX_ENCODER = UnicodeToLatexEncoder(unknown_char_policy="keep")
+# Each replacement is braced ({\"u}): bibtexparser's name splitter loses an unbraced "\r{A}"
+# that follows " and ".
+_LATEX_ENCODER = UnicodeToLatexEncoder(
+    unknown_char_policy="keep", replacement_latex_protection="braces-all"
+)
 
 
 def _latex_encode(value: str) -> str:
@@ -543,6 +551,8 @@ def _bibtex_entry_to_item(entry: Entry) -> ImportItem:
     fields = {f.key.lower(): str(f.value) for f in entry.fields}
     entry_type = entry.entry_type.lower()
     csl: dict = {"type": _BIBTEX_TO_CSL.get(entry_type, "document")}
+    if entry.key:
+        csl["id"] = entry.key
     if entry_type not in _BIBTEX_TO_CSL:
         problems.append(f"BibTeX type “@{entry_type}” is imported as a generic document.")
     if fields.get("author"):
@@ -595,7 +605,15 @@ def _bibtex_entry_to_item(entry: Entry) -> ImportItem:
     return ImportItem(source=entry.raw or "", csl=csl, problems=problems)
 
 
+_KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.\-]{0,59}")
+
+
 def _bibtex_key(item: dict, used: set[str]) -> str:
+    # The item's own key (the library's citation key) when it is a usable BibTeX key.
+    own = item.get("id")
+    if isinstance(own, str) and _KEY_RE.fullmatch(own) and own not in used:
+        used.add(own)
+        return own
     author = (item.get("author") or [{}])[0]
     name = author.get("family") or author.get("literal") or "ref"
     parts = _date_parts(item)
@@ -827,6 +845,9 @@ def _read_csl_json(text: str) -> list[ImportItem]:
             )
             continue
         csl = {k: v for k, v in record.items() if k not in ("id", "citation-key")}
+        own_key = record.get("citation-key") or record.get("id")
+        if isinstance(own_key, str) and own_key:
+            csl["id"] = own_key
         csl.setdefault("type", "article-journal")
         notes: list[str] = []
         _clean_identifiers(csl, notes)

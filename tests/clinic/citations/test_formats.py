@@ -350,7 +350,7 @@ def test_bibtex_output_escapes_latex_but_not_identifiers():
             }
         ]
     )
-    assert r"\&" in text and r"50\%" in text
+    assert r"{\&}" in text and r"50{\%}" in text  # escaped and braced, so names split right
     assert "{Diabetes UK}" in text
     assert "doi = {10.1000/a_b}" in text
     assert "url = {https://example.org/a_b%20c}" in text
