@@ -80,7 +80,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "clinic.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # One JSON log line per page request (after WhiteNoise: static files are not logged).
@@ -91,6 +90,8 @@ MIDDLEWARE = [
     # makes the body differ per request (a CSP nonce) must sit below it, so that the headers
     # and the body it stores and replays belong together.
     "clinic.cache.PageCacheMiddleware",
+    # Below the page cache: a cached page keeps the policy (and nonce) it was rendered with.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

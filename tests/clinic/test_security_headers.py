@@ -53,6 +53,8 @@ def assert_secure(response):
         if "src=" in tag or 'type="application/json"' in tag or "ld+json" in tag:
             continue
         assert nonces and f'nonce="{nonces[0][7:-1]}"' in tag, tag
+    # Style attributes are inline styles too, and the policy blocks them.
+    assert not re.findall(r"<[^>]*\sstyle=[^>]*>", html)
 
 
 @pytest.fixture
@@ -103,6 +105,8 @@ def test_admin_pages_carry_the_headers_and_nonces(client, personas, content):
         reverse("admin:blog_post_change", args=[post.pk]),
         reverse("admin:blog_post_delete", args=[post.pk]),
         reverse("admin:clinic_practitioner_change", args=[post.author.pk]),
+        reverse("review_queue"),
+        reverse("review_dates"),
     ]
     for url in urls:
         response = client.get(url)
@@ -175,3 +179,12 @@ def test_production_settings_switch_on_https_everything():
     assert result.stdout.split() == ["True"] * 5 + ["None", "True"], result.stderr
     result = run_manage("shell", "--no-imports", "-c", code, PROXY_SSL_HEADER="X-Forwarded-Proto")
     assert "('HTTP_X_FORWARDED_PROTO', 'https')" in result.stdout, result.stderr
+
+
+def test_a_page_served_from_the_page_cache_keeps_its_headers(client, content, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    first = client.get(reverse("clinic:home"))
+    again = client.get(reverse("clinic:home"))
+    assert again.content == first.content
+    assert_secure(again)
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
