@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format bench serve lock chromium clean
+.PHONY: install run test test-postgres lint format bench serve lock chromium wrk clean
 
 $(STAMP):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3)."; exit 1; }
@@ -39,6 +39,31 @@ test: install chromium
 
 test-postgres: install chromium
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic} $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production-like: gunicorn, DEBUG off, WhiteNoise serving compressed, hashed static files with
+# far-future cache headers. Needs SECRET_KEY; DATABASE_URL and REDIS_URL as in production.
+WORKERS ?= 2
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "make serve runs with DEBUG off: set SECRET_KEY (and DATABASE_URL, REDIS_URL)."; exit 1; }
+	DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
+	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) gunicorn workers"
+	DEBUG=false $(BIN)/gunicorn clinic.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS)
+
+# The benchmark drives the site with Debian's wrk; install it when we can (as root).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk)); \
+		else echo "Install wrk (Debian: apt-get install wrk) for the benchmark."; exit 1; fi; }
+
+# 10,000 articles on the local PostgreSQL and Redis (database clinic_bench, Redis db 12), about
+# five minutes. Prints the table and writes bench.json. BENCH_ARGS="--duration 5" for a quick run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic_bench
+bench: install wrk
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'clinic_bench'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE clinic_bench" >/dev/null
+	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/12} \
+		$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from blog.models import Post, PostReference, Tag
 from clinic import markdown
@@ -225,11 +226,12 @@ class Command(BaseCommand):
 
     def rendered(self, rng, source, cited):
         rendered = markdown.render(source, known_keys={reference.key for reference in cited})
+        search_text = " ".join(strip_tags(markdown.strip_citations(rendered.html)).split())
         references_html = "<ol class='references'>" + "".join(
             f'<li id="ref-{n}">{reference.formatted_html}</li>'
             for n, reference in enumerate(cited, 1)
         )
-        return rendered.html, references_html + "</ol>"
+        return rendered.html, references_html + "</ol>", search_text
 
     def post(self, rng, i, cited, practitioners, now, total):
         if i % 250 == 0 or not hasattr(self, "_post_html"):
@@ -239,7 +241,7 @@ class Command(BaseCommand):
                 + ["- " + sentence(rng, 8) for _ in range(4)]
             )
             self._post_html = self.rendered(rng, source, cited)
-        body_html, references_html = self._post_html
+        body_html, references_html, search_text = self._post_html
         # Most are live; a few are drafts or scheduled, as on a real site.
         status = Status.DRAFT if i % 50 == 7 else Status.PUBLISHED
         published_at = now - datetime.timedelta(hours=(total - i) * 7)
@@ -254,6 +256,7 @@ class Command(BaseCommand):
             body=f"Generated article {i}.",
             body_html=body_html,
             references_html=references_html,
+            search_text=search_text,
             excerpt=summary,
             reading_minutes=3,
             status=status,
@@ -269,7 +272,7 @@ class Command(BaseCommand):
                 for n, (_, label) in enumerate(SECTIONS)
             )
             self._condition_html = self.rendered(rng, source, cited)
-        body_html, references_html = self._condition_html
+        body_html, references_html, search_text = self._condition_html
         condition = Condition(
             name=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}",
             slug=f"bench-condition-{i}",
@@ -278,6 +281,7 @@ class Command(BaseCommand):
             **{field: paragraph(rng, 2) for field, _ in SECTIONS},
             body_html=body_html,
             references_html=references_html,
+            search_text=search_text,
             status=Status.PUBLISHED,
             published_at=now - datetime.timedelta(days=i + 1),
         )

@@ -1,0 +1,361 @@
+"""
+`make bench`: load the site under gunicorn with wrk and compare it with this machine's ceiling.
+
+1. Generates the large data set (generate_bench_data) unless the database already has it.
+2. Starts gunicorn (2 sync workers, DEBUG off, WhiteNoise manifest static files) on 127.0.0.1,
+   once with the page cache on and once with it off, and a trivial WSGI app that answers every
+   page's exact bytes under the same gunicorn: the ceiling for this machine.
+3. Runs wrk for a bounded time per page (home, blog index, article, condition, search, feed when
+   there is one) and prints requests/s, p50 and p99 latency, errors, SQL queries and bytes,
+   each page's rate also as a ratio to the ceiling; writes the same as JSON.
+
+Only 127.0.0.1 is ever contacted; every run stops by itself (wrk -d).
+"""
+
+import contextlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+
+PORTS = range(8250, 8260)
+
+
+def ceiling_app(environ, start_response):
+    """The ceiling: answers each benchmarked path with that page's stored bytes, nothing else."""
+    pages = ceiling_app.pages
+    if pages is None:
+        pages = ceiling_app.pages = json.loads(Path(os.environ["BENCH_CEILING"]).read_text())
+    page = pages.get(environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", ""))
+    if page is None:
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found"]
+    body = page["body"].encode("latin-1")
+    start_response("200 OK", [("Content-Type", page["type"]), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+ceiling_app.pages = None
+
+
+def parse_duration(text):
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def parse_wrk(output):
+    result = {"rps": 0.0, "p50_ms": None, "p99_ms": None, "errors": 0, "requests": 0}
+    if match := re.search(r"Requests/sec:\s+([\d.]+)", output):
+        result["rps"] = float(match.group(1))
+    for percent, key in (("50", "p50_ms"), ("99", "p99_ms")):
+        if match := re.search(rf"^\s+{percent}%\s+(\S+)", output, re.MULTILINE):
+            result[key] = round(parse_duration(match.group(1)), 2)
+    if match := re.search(r"(\d+) requests in", output):
+        result["requests"] = int(match.group(1))
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        result["errors"] += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        result["errors"] += sum(int(n) for n in match.groups())
+    return result
+
+
+class Server:
+    """A gunicorn on 127.0.0.1 in its own process group, stopped by its own id."""
+
+    def __init__(self, app, port, env, workers=2):
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                app,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CommandError(f"gunicorn for {app} stopped at start-up (port {port}).")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2):  # noqa: S310
+                    return
+            except urllib.error.HTTPError:
+                return  # it answers (the ceiling app has no /healthz)
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise CommandError(f"gunicorn for {app} did not answer on port {port} within 30 s.")
+
+    def fetch(self, path):
+        with urllib.request.urlopen(self.url + path, timeout=30) as response:  # noqa: S310
+            return response.status, response.headers.get("Content-Type", ""), response.read()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def free_port(used):
+    import socket
+
+    for port in PORTS:
+        if port in used:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        used.add(port)
+        return port
+    raise CommandError("No free port in 8250-8259 for the benchmark servers.")
+
+
+class Command(BaseCommand):
+    help = "Benchmark public pages under gunicorn with wrk, cached and uncached, against a ceiling."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=int, default=10, help="Seconds per wrk run.")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--threads", type=int, default=2)
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers.")
+        parser.add_argument("--json", default="bench.json", help="Where to write the results.")
+        parser.add_argument("--posts", type=int, default=10_000)
+        parser.add_argument("--conditions", type=int, default=300)
+        parser.add_argument("--references", type=int, default=5_000)
+
+    def handle(self, *args, **options):
+        if not shutil.which("wrk"):
+            raise CommandError("wrk is not installed (Debian: apt-get install wrk).")
+        self.options = options
+        # The in-process query counts below would otherwise log a line per request.
+        logging.getLogger("clinic.requests").setLevel(logging.WARNING)
+        self.prepare_data()
+        pages = self.pages()
+        env = self.server_env()
+        self.stdout.write("Collecting static files…")
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+        )
+        results = {name: {"path": path} for name, path in pages.items()}
+        used = set()
+        tmp = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+        try:
+            for mode, seconds in (("cached", "600"), ("uncached", "0")):
+                server = Server(
+                    "clinic.wsgi:application",
+                    free_port(used),
+                    {**env, "PAGE_CACHE_SECONDS": seconds},
+                    options["workers"],
+                )
+                try:
+                    for name, path in pages.items():
+                        status, content_type, body = server.fetch(path)
+                        if status != 200:
+                            raise CommandError(f"{name} ({path}) answered {status}.")
+                        results[name]["bytes"] = len(body)
+                        results[name]["type"] = content_type
+                        results[name].setdefault("body", body)
+                        server.fetch(path)  # warm: the cached run measures steady state
+                        results[name][mode] = self.wrk(server.url + path)
+                        results[name][mode]["queries"] = self.queries(path, cached=mode)
+                        self.stdout.write(
+                            f"  {mode:9} {name:12} {results[name][mode]['rps']:8.0f} req/s"
+                        )
+                finally:
+                    server.stop()
+
+            ceiling_file = tmp / "ceiling.json"
+            ceiling_file.write_text(
+                json.dumps(
+                    {
+                        path if "?" in path else path + "?": {
+                            "body": results[name]["body"].decode("latin-1"),
+                            "type": results[name]["type"],
+                        }
+                        for name, path in pages.items()
+                    }
+                )
+            )
+            ceiling = Server(
+                "clinic.management.commands.bench:ceiling_app",
+                free_port(used),
+                {**env, "BENCH_CEILING": str(ceiling_file)},
+                options["workers"],
+            )
+            try:
+                for name, path in pages.items():
+                    results[name]["ceiling"] = self.wrk(ceiling.url + path)
+                    self.stdout.write(
+                        f"  ceiling   {name:12} {results[name]['ceiling']['rps']:8.0f} req/s"
+                    )
+            finally:
+                ceiling.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+        for result in results.values():
+            result.pop("body", None)
+            ceiling_rps = result["ceiling"]["rps"] or 1
+            for mode in ("cached", "uncached"):
+                result[mode]["ratio"] = round(result[mode]["rps"] / ceiling_rps, 4)
+        report = {
+            "machine": {"cpus": os.cpu_count()},
+            "settings": {
+                "duration_s": options["duration"],
+                "connections": options["connections"],
+                "gunicorn_sync_workers": options["workers"],
+                "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+                "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+            },
+            "pages": results,
+        }
+        Path(options["json"]).write_text(json.dumps(report, indent=2) + "\n")
+        self.print_table(report)
+        self.stdout.write(f"\nJSON written to {options['json']}")
+        if "bench_references" in get_commands():
+            self.stdout.write("\nReferences benchmark (bench_references):")
+            call_command("bench_references", stdout=self.stdout)
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def prepare_data(self):
+        from blog.models import Post
+
+        call_command("migrate", verbosity=0, interactive=False)
+        if Post.objects.count() >= self.options["posts"]:
+            self.stdout.write(f"Using the {Post.objects.count()} articles already there.")
+            return
+        self.stdout.write("Generating the benchmark data set…")
+        call_command(
+            "generate_bench_data",
+            posts=self.options["posts"],
+            conditions=self.options["conditions"],
+            references=self.options["references"],
+            replace=True,
+            stdout=self.stdout,
+        )
+
+    def pages(self):
+        from django.urls import NoReverseMatch, reverse
+
+        from blog.models import Post
+        from conditions.models import Condition
+
+        posts, conditions = Post.objects.published(), Condition.objects.published()
+        post = posts.order_by("-published_at")[min(500, posts.count() - 1)]
+        condition = conditions.order_by("name")[min(100, conditions.count() - 1)]
+        pages = {
+            "home": reverse("clinic:home"),
+            "blog index": reverse("blog:index"),
+            "article": post.get_absolute_url(),
+            "condition": condition.get_absolute_url(),
+        }
+        with contextlib.suppress(NoReverseMatch):
+            pages["search"] = reverse("clinic:search") + "?q=acupuncture+back+pain"
+        for name in ("blog:feed", "blog:rss", "feed", "blog:atom"):
+            try:
+                pages["feed"] = reverse(name)
+                break
+            except NoReverseMatch:
+                continue
+        return pages
+
+    def server_env(self):
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "CLINIC_TESTING": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "REQUEST_LOG_LEVEL": "WARNING",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        return env
+
+    def wrk(self, url):
+        completed = subprocess.run(
+            [
+                "wrk",
+                f"-t{self.options['threads']}",
+                f"-c{self.options['connections']}",
+                f"-d{self.options['duration']}s",
+                "--timeout",
+                "10s",
+                "--latency",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=self.options["duration"] + 60,
+            check=False,
+        )
+        if completed.returncode != 0:
+            raise CommandError(f"wrk failed on {url}: {completed.stderr.strip()}")
+        return parse_wrk(completed.stdout)
+
+    def queries(self, path, *, cached):
+        """SQL queries for one request: steady state (a cache hit) or a full render."""
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext, override_settings
+
+        client = Client()
+        with override_settings(PAGE_CACHE_SECONDS=600 if cached == "cached" else 0):
+            client.get(path)
+            with CaptureQueriesContext(connection) as context:
+                client.get(path)
+        return len(context.captured_queries)
+
+    def print_table(self, report):
+        header = (
+            f"{'page':12} {'mode':9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+            f"{'SQL':>4} {'bytes':>7} {'of ceiling':>10}"
+        )
+        self.stdout.write("\n" + header + "\n" + "-" * len(header))
+        for name, result in report["pages"].items():
+            for mode in ("ceiling", "cached", "uncached"):
+                row = result[mode]
+                ratio = "100 %" if mode == "ceiling" else f"{row['ratio'] * 100:.1f} %"
+                queries = row.get("queries", "-")
+                self.stdout.write(
+                    f"{name:12} {mode:9} {row['rps']:8.0f} {row['p50_ms'] or 0:8.2f} "
+                    f"{row['p99_ms'] or 0:8.2f} {row['errors']:6} {queries!s:>4} "
+                    f"{result['bytes']:7} {ratio:>10}"
+                )
