@@ -66,6 +66,7 @@ class PractitionerAdmin(MarkdownxModelAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
+    form = admin_references.ReferenceForm
     list_display = ["key", "short_title", "first_author", "year", "study_type", "retracted"]
     list_filter = ["type", "study_type", "retracted"]
     search_fields = ["key", "title", "doi", "pmid", "container_title", "authors"]

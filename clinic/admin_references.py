@@ -1,5 +1,8 @@
-"""The reference library's extra admin pages: "Import references" and "Pages citing retracted
-references". ReferenceAdmin wires them in through get_urls; the logic lives in clinic.importing."""
+"""The reference library's admin: the "Import references" and "Pages citing retracted references"
+pages (wired in through ReferenceAdmin.get_urls; the logic lives in clinic.importing), and the
+reference form (authors as lines of text, duplicates offered instead of a copy)."""
+
+import re
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from clinic import importing
-from clinic.citations import formats
+from clinic.citations import formats, identifiers
+from clinic.models import Reference
 
 FORMAT_CHOICES = [
     ("", "Detect it for me"),
@@ -177,3 +181,124 @@ def _admin_url(obj):
 
     meta = obj._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+# ---------------------------------------------------------------------------------------
+# The reference form: authors as lines of text, duplicates offered instead of a copy
+# ---------------------------------------------------------------------------------------
+
+_ET_AL_LINE = re.compile(r"(?:et\.?\s*al\.?|and others|…|\.\.\.)", re.IGNORECASE)
+# "Cherkin DC" or "Cherkin D.C.": a family name then initials, as Vancouver lists print them.
+_VANCOUVER_NAME = re.compile(
+    r"(?P<family>[^\W\d_][\w'\u2019 -]*?)\s+(?P<given>(?:[A-Z]\.?-?){1,4})"
+)
+
+
+class AuthorsField(forms.CharField):
+    """Authors in order, one a line: "Family, Given", "Family GN", or a group's name."""
+
+    widget = forms.Textarea(attrs={"rows": 6, "cols": 60})
+
+    def prepare_value(self, value):
+        if not isinstance(value, list):
+            return value
+        lines = []
+        for author in value:
+            if not isinstance(author, dict):
+                continue
+            if author.get("literal"):
+                literal = author["literal"]
+                lines.append(f"{{{literal}}}" if "," in literal else literal)
+            else:
+                given = author.get("given", "")
+                lines.append(f"{author.get('family', '')}, {given}".strip().rstrip(","))
+        return "\n".join(lines)
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        authors = []
+        for line in (value or "").splitlines():
+            line = " ".join(line.split()).strip(" ;")
+            if not line:
+                continue
+            if _ET_AL_LINE.fullmatch(line):
+                authors.append({"et_al": True})
+            elif line.startswith("{") and line.endswith("}"):
+                authors.append({"literal": line[1:-1].strip()})
+            elif "," in line:
+                family, _, given = line.partition(",")
+                author = {"family": family.strip()}
+                if given.strip():
+                    author["given"] = given.strip()
+                authors.append(author)
+            elif match := _VANCOUVER_NAME.fullmatch(line):
+                authors.append({"family": match["family"], "given": match["given"]})
+            else:
+                authors.append({"literal": line})
+        return authors
+
+    def has_changed(self, initial, data):
+        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+
+
+class ReferenceForm(forms.ModelForm):
+    authors = AuthorsField(
+        required=False,
+        help_text="One author a line, in order: “Cherkin, DC” (family name, comma, given names "
+        "or initials), or a group's name such as “NICE”; put a group name that contains a comma "
+        "in braces: {Royal College of Physicians, London}. A last line “et al.” marks a "
+        "truncated list.",
+    )
+
+    class Meta:
+        model = Reference
+        fields = [
+            "key", "type", "authors", "authors_et_al", "title", "container_title",
+            "container_title_short", "year", "month", "day", "volume", "issue", "pages",
+            "article_number", "publisher", "doi", "pmid", "pmcid", "url", "accessed",
+            "study_type", "participants", "retracted", "retraction_note", "notes",
+            "original_text",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        authors = cleaned.get("authors")
+        if isinstance(authors, list) and any(a.get("et_al") for a in authors):
+            cleaned["authors"] = [a for a in authors if not a.get("et_al")]
+            cleaned["authors_et_al"] = True
+        self._offer_existing(cleaned)
+        return cleaned
+
+    def _offer_existing(self, cleaned):
+        """Refuse a copy of a source already in the library, and link to that record."""
+        probe = Reference(
+            pk=self.instance.pk, title=cleaned.get("title") or "", year=cleaned.get("year")
+        )
+        for name, normalise in (
+            ("doi", identifiers.normalise_doi),
+            ("pmid", identifiers.normalise_pmid),
+        ):
+            try:
+                setattr(probe, name, normalise(cleaned.get(name)) if cleaned.get(name) else "")
+            except ValueError:
+                setattr(probe, name, "")  # the model's own check reports it
+        existing = importing.find_duplicate(probe)
+        if existing is None:
+            return
+        if probe.doi and existing.doi.lower() == probe.doi.lower():
+            field, what = "doi", "this DOI"
+        elif probe.pmid and existing.pmid == probe.pmid:
+            field, what = "pmid", "this PMID"
+        else:
+            field, what = "title", "this title and year"
+        self.add_error(
+            field,
+            format_html(
+                'A reference with {} is already in the library: <a href="{}">{}</a>. '
+                "Cite that one instead of adding a copy.",
+                what,
+                existing.get_admin_url(),
+                existing.key,
+            ),
+        )

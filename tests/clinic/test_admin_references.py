@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
+from clinic.models import Reference
 from clinic.publishing import Status
 from tests import factories
 from tests.personas import PASSWORD
@@ -11,6 +12,18 @@ from tests.personas import PASSWORD
 pytestmark = pytest.mark.django_db
 
 RETRACTED_URL = reverse("admin:clinic_reference_retracted")
+ADD_URL = reverse("admin:clinic_reference_add")
+
+
+def form_data(client, url):
+    """What the browser would post back from the admin form at ``url``, unchanged."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        if value not in (None, False):
+            data[name] = "on" if value is True else value
+    return data
 
 
 @pytest.mark.parametrize(
@@ -38,9 +51,7 @@ def test_retracted_list_names_every_citing_page_and_public_pages_flag_it(client,
 
     # Retracting the reference in the admin flags it on every page that cites it.
     assert client.login(username="editor", password=PASSWORD)
-    change = client.get(bad.get_admin_url())
-    form = change.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = form_data(client, bad.get_admin_url())
     data.update(retracted="on", retraction_note="Retracted by the journal in 2010.")
     response = client.post(bad.get_admin_url(), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -55,3 +66,85 @@ def test_retracted_list_names_every_citing_page_and_public_pages_flag_it(client,
     for page in (Post.objects.get(pk=post.pk), condition):
         page_html = client.get(page.get_absolute_url()).content.decode()
         assert "Retracted or superseded: Retracted by the journal in 2010." in page_html
+
+
+def test_authors_are_edited_as_lines(client, personas):
+    assert client.login(username="practitioner", password=PASSWORD)
+    response = client.post(
+        ADD_URL,
+        {
+            "type": "article-journal",
+            "title": "Acupuncture for chronic headache",
+            "authors": "Vickers, AJ\nRees RW\n{Royal College of Physicians, London}\n"
+            "Müller-Öz, Jürgen\nNICE\net al.",
+            "year": "2004",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    reference = Reference.objects.get()
+    assert reference.authors == [
+        {"family": "Vickers", "given": "AJ"},
+        {"family": "Rees", "given": "RW"},
+        {"literal": "Royal College of Physicians, London"},
+        {"family": "Müller-Öz", "given": "Jürgen"},
+        {"literal": "NICE"},
+    ]
+    assert reference.authors_et_al
+    assert reference.key == "vickers2004"
+    # The change form shows them back as lines, and saving it unchanged keeps them.
+    data = form_data(client, reference.get_admin_url())
+    assert data["authors"] == (
+        "Vickers, AJ\nRees, RW\n{Royal College of Physicians, London}\nMüller-Öz, Jürgen\nNICE"
+    )
+    assert client.post(reference.get_admin_url(), data).status_code == 302
+    reference.refresh_from_db()
+    assert len(reference.authors) == 5
+
+
+def test_an_article_needs_an_author(client, personas):
+    assert client.login(username="practitioner", password=PASSWORD)
+    response = client.post(ADD_URL, {"type": "article-journal", "title": "T", "authors": " "})
+    assert "Add at least one author" in response.content.decode()
+    assert not Reference.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"doi": "https://doi.org/10.1001/ARCHINTERNMED.2009.65"}, "with this DOI"),
+        ({"pmid": "PMID: 19433697"}, "with this PMID"),
+        (
+            {"title": "A RANDOMIZED trial comparing acupuncture — simulated acupuncture"},
+            "with this title and year",
+        ),
+    ],
+)
+def test_a_copy_is_refused_and_the_existing_record_offered(client, personas, fields, message):
+    existing = factories.ReferenceFactory(
+        key="cherkin2009",
+        title="A randomized trial comparing acupuncture, simulated acupuncture.",
+        year=2009,
+        doi="10.1001/archinternmed.2009.65",
+        pmid="19433697",
+    )
+    assert client.login(username="practitioner", password=PASSWORD)
+    data = {"type": "article-journal", "title": "Other", "authors": "Cherkin, DC", "year": "2009"}
+    response = client.post(ADD_URL, {**data, **fields})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'already in the library: <a href="{existing.get_admin_url()}">cherkin2009</a>' in html
+    assert message in html
+    assert Reference.objects.count() == 1
+    # Editing the existing record itself is not a copy of itself.
+    data = form_data(client, existing.get_admin_url())
+    assert client.post(existing.get_admin_url(), data).status_code == 302
+
+
+def test_retracted_filter(client, personas):
+    factories.ReferenceFactory(title="Withdrawn study", retracted=True)
+    factories.ReferenceFactory(title="Sound study")
+    assert client.login(username="editor", password=PASSWORD)
+    url = reverse("admin:clinic_reference_changelist") + "?retracted__exact=1"
+    html = client.get(url).content.decode()
+    assert "Withdrawn study" in html
+    assert "Sound study" not in html
