@@ -1,18 +1,21 @@
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
+from reversion.admin import VersionAdmin
 
-from clinic import admin_references, exporting, markdown, preview, references, workflow
+from clinic import admin_references, exporting, history, markdown, preview, references, workflow
 from clinic.models import ClinicSettings, Practitioner, Reference
 from clinic.publishing import Status
 
@@ -193,7 +196,45 @@ class ReferenceInline(admin.TabularInline):
     verbose_name_plural = "References (cite them in the text as [@key])"
 
 
-class PublishableAdmin(MarkdownxModelAdmin):
+class EditStampForm(forms.ModelForm):
+    """Optimistic locking: a save based on an out-of-date copy of the page is refused.
+
+    The form carries the page's `updated_at` as it was when the form was shown; if someone saved
+    the page since, the second save is refused with a link to what changed, and the person's text
+    stays in the form. (A POST without the stamp, e.g. from a script, is not checked.)
+    """
+
+    edit_stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.initial["edit_stamp"] = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        stamp = (self.data.get("edit_stamp") or "").strip()
+        if self.instance.pk and stamp and stamp != self.instance.updated_at.isoformat():
+            meta = self.instance._meta
+            url = reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_compare", args=[self.instance.pk]
+            )
+            raise ValidationError(
+                format_html(
+                    "Someone else saved this page after you opened it, so your save was "
+                    "refused to keep their work. Your text is still below. "
+                    '<a href="{}?since={}" target="_blank">See what changed meanwhile</a>, '
+                    "copy your changes into the latest version (reload the page), and save "
+                    "again.",
+                    url,
+                    stamp,
+                ),
+                code="stale",
+            )
+        return cleaned
+
+
+class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
     """Shared admin behaviour for posts and condition pages, including the editorial workflow.
 
     The rules live on the server: practitioners see only their own pages (`get_queryset`),
@@ -202,7 +243,9 @@ class PublishableAdmin(MarkdownxModelAdmin):
     """
 
     Media = EditorMedia
+    form = EditStampForm
     change_form_template = "admin/clinic/publishable_change_form.html"
+    object_history_template = "admin/clinic/page_history.html"
     list_filter = ["status"]
     date_hierarchy = "published_at"
     publishing_fields = [
@@ -292,6 +335,16 @@ class PublishableAdmin(MarkdownxModelAdmin):
                 name=f"{name}_preview",
             ),
             path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=f"{name}_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name=f"{name}_restore",
+            ),
+            path(
                 "<path:object_id>/workflow/<slug:step>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name=f"{name}_workflow",
@@ -305,6 +358,119 @@ class PublishableAdmin(MarkdownxModelAdmin):
         if obj is not None:
             context["workflow"] = workflow_panel(request, obj)
         return super().change_view(request, object_id, form_url, context)
+
+    # History: list, compare, restore (clinic/history.py) -----------------------------------
+
+    def _visible_object(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self._visible_object(request, object_id)
+        meta = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": meta,
+            "module_name": str(meta.verbose_name_plural).capitalize(),
+            "versions": list(history.versions(obj)),
+            "can_restore": self.has_change_permission(request, obj),
+            "compare_url": reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_compare", args=[obj.pk]
+            ),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def compare_view(self, request, object_id):
+        """Two versions side by side; `b` empty = the page as it is now; `since` = a stamp."""
+        obj = self._visible_object(request, object_id)
+        versions = history.versions(obj)
+        now_label = "Now"
+
+        def pick(key):
+            value = request.GET.get(key, "")
+            if not value.isdigit():
+                return None
+            return versions.filter(pk=int(value)).first()
+
+        before, after = pick("a"), pick("b")
+        since = request.GET.get("since", "")
+        if before is None and since:
+            try:
+                moment = datetime.datetime.fromisoformat(since)
+            except ValueError:
+                moment = None
+            if moment is not None:
+                before = versions.filter(revision__date_created__lte=moment).first()
+        if before is None:
+            before = versions[1:2].first() or versions.first()
+        if before is None:
+            raise Http404
+
+        def label(version):
+            when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+            return f"{when} by {version.revision.user or 'unknown'}"
+
+        after_content = history.content_of(after) if after else history.current_content(obj)
+        table = history.side_by_side(
+            self.model,
+            history.content_of(before),
+            after_content,
+            label(before),
+            label(after) if after else now_label,
+        )
+        meta = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Compare versions: {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": meta,
+            "table": table,
+            "history_url": reverse(
+                f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk]
+            ),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/clinic/compare_versions.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = history.versions(obj).filter(pk=version_id).first()
+        if version is None:
+            raise Http404
+        messages.success(request, history.restore(page=obj, version=version, by=request.user))
+        meta = self.model._meta
+        return redirect(f"admin:{meta.app_label}_{meta.model_name}_change", obj.pk)
+
+    # reversion's own revert and recover views write old rows straight back (status included),
+    # past the workflow's rules; restoring goes through restore_view instead.
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not workflow.can_publish(request.user, self.model):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not workflow.can_publish(request.user, self.model):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
     def preview_view(self, request, object_id):
         """The page as patients will see it, pending changes included, for whoever may see it."""

@@ -16,6 +16,7 @@ import calendar
 import datetime
 import logging
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -80,16 +81,24 @@ def waiting_for_review(page) -> bool:
 
 
 def stage_pending(page, *, by, values: dict, m2m: dict, references: list[int]) -> None:
-    """Keep a practitioner's changes to a live page aside; the live row's content is untouched."""
-    page.pending = {
+    """Keep a practitioner's changes to a live page aside; the live row's content is untouched.
+
+    `page` may carry the form's unsaved changes; only `pending` is written, on a fresh copy.
+    """
+    live = type(page).objects.get(pk=page.pk)
+    live.pending = {
         "fields": {name: values[name] for name in page.pending_fields if name in values},
-        "m2m": {name: sorted(obj.pk for obj in m2m.get(name, [])) for name in page.pending_m2m},
+        "m2m": {
+            name: sorted(getattr(item, "pk", item) for item in m2m.get(name, []))
+            for name in page.pending_m2m
+        },
         "references": list(references),
         "by": by.pk,
         "saved_at": timezone.now().isoformat(),
         "submitted_at": None,
     }
-    page.save(update_fields=["pending", "updated_at"])
+    live.save(update_fields=["pending", "updated_at"])
+    page.pending, page.updated_at = live.pending, live.updated_at
 
 
 def with_pending(page):
@@ -107,22 +116,37 @@ def with_pending(page):
     return copy
 
 
-def _apply_pending(page) -> None:
-    pending = page.pending
-    for name, value in pending.get("fields", {}).items():
-        setattr(page, name, value)
-    page.pending = {}
+def apply_content(page, *, fields: dict, m2m: dict, references: list[int]) -> None:
+    """Write content (text fields, many-to-many, attached references in order) onto the page.
+
+    Used to approve a pending revision and to restore an old version; the workflow's own fields
+    (status, dates, review) are never touched.
+    """
+    for name, value in fields.items():
+        if name in page.pending_fields:
+            setattr(page, name, value)
     page.save()
-    for name, ids in pending.get("m2m", {}).items():
-        getattr(page, name).set(ids)
+    for name, ids in m2m.items():
+        if name in page.pending_m2m:
+            getattr(page, name).set(ids)
     link_model = page.reference_links.model
     owner = page.reference_links.field.name
     page.reference_links.all().delete()
     link_model.objects.bulk_create(
         link_model(**{owner: page}, reference_id=pk, order=order)
-        for order, pk in enumerate(pending.get("references", []))
+        for order, pk in enumerate(references)
     )
     page.save()  # render again with the references now attached
+
+
+def _apply_pending(page) -> None:
+    pending, page.pending = page.pending, {}
+    apply_content(
+        page,
+        fields=pending.get("fields", {}),
+        m2m=pending.get("m2m", {}),
+        references=pending.get("references", []),
+    )
 
 
 # The steps -------------------------------------------------------------------------------------
@@ -193,7 +217,11 @@ def approve(*, page, by, publish_at: datetime.datetime | None = None, note="") -
         _require_publisher(by, page)
         before = page.status
         if before == Status.PUBLISHED and page.pending:
-            _apply_pending(page)
+            # The approved text becomes the live page: a revision in its history, like a save.
+            with reversion.create_revision():
+                reversion.set_user(by)
+                reversion.set_comment("Approved changes waiting for review.")
+                _apply_pending(page)
             action = "approve_changes"
         elif before == Status.PUBLISHED:
             raise WorkflowError("This page is already published and has no changes waiting.")

@@ -1,3 +1,4 @@
+import reversion
 from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
@@ -100,3 +101,8 @@ class ConditionReference(models.Model):
 
     def __str__(self):
         return self.reference.key
+
+
+# History (django-reversion): every save keeps a version, with the attached references.
+reversion.register(ConditionReference)
+reversion.register(Condition, follow=["reference_links"], ignore_duplicates=True)
