@@ -152,7 +152,7 @@ def test_keys_in_one_import_do_not_collide(client, personas):
     )
     html = client.post(URL, {"text": text}).content.decode()
     for key in ("smith2020a", "smith2020b", "smith2020c"):
-        assert f"<td>{key}</td>" in html
+        assert f'<td class="nowrap">{key}</td>' in html
     client.post(URL, {"payload": payload_of(html), "chosen": ["1", "2", "3"]})
     assert set(Reference.objects.values_list("key", flat=True)) == {
         "smith2020",
