@@ -174,7 +174,7 @@ def submit(*, page, by) -> Transition:
                 f"A page that is {page.get_status_display().lower()} cannot be submitted."
             )
     _mail(
-        _editor_emails(),
+        editor_emails(),
         f"For review: {page}",
         f"{_name(by)} submitted “{page}” for review.\n\nReview it: {_admin_url(page)}",
     )
@@ -202,7 +202,7 @@ def request_changes(*, page, by, note: str) -> Transition:
         else:
             raise WorkflowError("Only a page waiting for review can be sent back for changes.")
     _mail(
-        _owner_emails(page),
+        owner_emails(page),
         f"Changes requested: {page}",
         f"{_name(by)} asked for changes to “{page}”:\n\n{note}\n\nEdit it: {_admin_url(page)}",
     )
@@ -242,7 +242,7 @@ def approve(*, page, by, publish_at: datetime.datetime | None = None, note="") -
         "publish": f"“{page}” was approved and is now published.",
         "approve_changes": f"Your changes to “{page}” were approved and are now live.",
     }[action]
-    _mail(_owner_emails(page), f"Approved: {page}", f"{text}\n\n{_public_url(page)}")
+    _mail(owner_emails(page), f"Approved: {page}", f"{text}\n\n{_public_url(page)}")
     return transition
 
 
@@ -256,7 +256,7 @@ def unpublish(*, page, by, note="") -> Transition:
         _save(page, "status")
         transition = _record(page, by, "unpublish", Status.PUBLISHED, Status.UNPUBLISHED, note)
     _mail(
-        _owner_emails(page),
+        owner_emails(page),
         f"Unpublished: {page}",
         f"{_name(by)} took “{page}” off the site.\n\n{note}\n\n{_admin_url(page)}".strip(),
     )
@@ -320,14 +320,14 @@ def _record(page, by, action, from_status, to_status, note="") -> Transition:
     )
 
 
-def _editor_emails() -> list[str]:
+def editor_emails() -> list[str]:
     users = get_user_model().objects.filter(
         Q(groups__name=EDITORS_GROUP) | Q(is_superuser=True), is_active=True
     )
     return sorted(set(users.exclude(email="").values_list("email", flat=True)))
 
 
-def _owner_emails(page) -> list[str]:
+def owner_emails(page) -> list[str]:
     emails = set()
     if page.created_by and page.created_by.email:
         emails.add(page.created_by.email)
