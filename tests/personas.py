@@ -29,7 +29,37 @@ def make_user(username, *, group=None, staff=True, superuser=False):
     return user
 
 
+def ensure_roles():
+    """Make the role groups again if a transactional test (live_server) flushed them.
+
+    They come from data migrations, which a flush does not replay; the permissions themselves
+    are recreated by the flush's post_migrate.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    if Group.objects.filter(name__in=["Practitioners", "Editors"]).count() == 2:
+        return
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for module, name in [("0002_roles", "ROLES"), ("0004_publish_permissions", "GRANTS")]:
+        grants = getattr(importlib.import_module(f"clinic.migrations.{module}"), name)
+        for group_name, codenames in grants.items():
+            group, _ = Group.objects.get_or_create(name=group_name)
+            for dotted in codenames:
+                app_label, codename = dotted.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+
+
 def make_personas() -> Personas:
+    ensure_roles()
     practitioner_user = make_user("practitioner", group="Practitioners")
     other_user = make_user("other_practitioner", group="Practitioners")
     factories.PractitionerFactory(user=other_user, name="Omar Patel", slug="omar-patel")

@@ -50,22 +50,6 @@ def admin_login(page, live_server, username, password):
 @pytest.fixture
 def roles(transactional_db):
     """Remake the role groups: an earlier transactional test flushed what the migrations made."""
-    import importlib
+    from tests.personas import ensure_roles
 
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for module, name in [("0002_roles", "ROLES"), ("0004_publish_permissions", "GRANTS")]:
-        grants = getattr(importlib.import_module(f"clinic.migrations.{module}"), name)
-        for group_name, codenames in grants.items():
-            group, _ = Group.objects.get_or_create(name=group_name)
-            for dotted in codenames:
-                app_label, codename = dotted.split(".")
-                group.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
+    ensure_roles()
