@@ -63,7 +63,10 @@ def detect_format(text: str) -> str:
         try:
             json.loads(stripped)
         except ValueError:
-            pass
+            # "[{" or "{" starts no reference list ("[1] Cherkin…" does): broken JSON, so the
+            # reader can say where it breaks.
+            if re.match(r"\[\s*\{|\{\s*\"", stripped):
+                return "csljson"
         else:
             return "csljson"
     if re.search(r"^TY  - ", stripped, re.MULTILINE):

@@ -1,5 +1,6 @@
 """The admin's "Import references" page: preview, duplicates, problems, confirmation, limits."""
 
+import json
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from clinic import importing
 from clinic.models import Reference
 from tests import factories
+from tests.clinic.citations import test_formats
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +213,44 @@ def test_field_errors_name_the_field():
     assert not candidate.importable
     assert "URL: Enter a valid URL." in candidate.errors
     assert "Authors: Add at least one author (a person or a group)." in candidate.errors
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "heading", "keys"),
+    [
+        ("refs.bib", test_formats.BIBTEX, "BibTeX", ["cherkin2009", "doerffler2006"]),
+        (
+            "refs.nbib",
+            test_formats.MEDLINE,
+            "MEDLINE/PubMed (.nbib)",
+            ["cherkin2009", "furlan2005"],
+        ),
+        ("refs.json", json.dumps([test_formats.CSL]), "CSL-JSON", ["wen2021"]),
+    ],
+)
+def test_each_file_format_imports(client, personas, filename, content, heading, keys):
+    login(client, "practitioner")
+    upload = SimpleUploadedFile(filename, content.encode())
+    html = client.post(URL, {"file": upload}).content.decode()
+    assert f"Check what was read ({heading})" in html
+    chosen = [str(n) for n in range(1, len(keys) + 1)]
+    client.post(URL, {"payload": payload_of(html), "chosen": chosen})
+    assert sorted(Reference.objects.values_list("key", flat=True)) == sorted(keys)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("@article{a,\n  title = {Unclosed\n", "could not be read"),
+        ("PMID- 1\nAU  - Smith J\n", "no title"),
+        ('[{"type": "article-journal", "title": 5}]', "“title” must be text."),
+        ("[{broken json", "not valid JSON"),
+    ],
+)
+def test_malformed_files_say_why_and_store_nothing(client, personas, content, message):
+    login(client, "practitioner")
+    html = client.post(URL, {"text": content}).content.decode()
+    assert message in html
+    assert "0 of 1 reference can be imported" in html
+    assert "Import selected references" not in html
+    assert Reference.objects.count() == 0
