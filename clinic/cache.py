@@ -174,12 +174,15 @@ class PageCacheMiddleware:
         stored = found.get(key)
         if stored is not None and stored[0] == generation:
             request.page_cache = "hit"
-            return self.replay(stored)
+            response = self.replay(stored)
+            response["X-Page-Cache"] = "hit"
+            return response
 
         request.page_cache = "miss"
         response = self.get_response(request)
         if response_is_cacheable(request, response):
             self.store(request, response, key, generation, seconds)
+            response["X-Page-Cache"] = "miss"
         return response
 
     def store(self, request, response, key, generation, seconds):

@@ -182,7 +182,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # In development and tests WhiteNoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
@@ -213,7 +213,11 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
+            # Hashed names for far-future caching; gzip and Brotli copies made once at
+            # collectstatic (STATIC_COMPRESS=false skips them, e.g. for throwaway test servers).
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if envbool("STATIC_COMPRESS", True)
+            else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
 }

@@ -78,7 +78,7 @@ def parse_wrk(output):
 class Server:
     """A gunicorn on 127.0.0.1 in its own process group, stopped by its own id."""
 
-    def __init__(self, app, port, env, workers=2):
+    def __init__(self, app, port, env, workers=2, stderr=None):
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [
@@ -97,6 +97,7 @@ class Server:
             ],
             cwd=settings.BASE_DIR,
             env=env,
+            stderr=stderr,
             start_new_session=True,
         )
         deadline = time.monotonic() + 30
