@@ -28,7 +28,9 @@ from clinic.management.commands.bench import Server, free_port
 from clinic.publishing import Status
 from tests import factories
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the groups and permissions made by data migrations come back after the
+# flush that ends a transactional test, for the tests that run after these.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_URL = "redis://127.0.0.1:6379/13"
