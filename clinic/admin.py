@@ -16,7 +16,7 @@ from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
 from clinic import admin_references, exporting, history, markdown, preview, references, workflow
-from clinic.models import ClinicSettings, Practitioner, Reference
+from clinic.models import AuditEvent, ClinicSettings, Practitioner, Reference
 from clinic.publishing import Status
 
 admin.site.site_header = "Clinic website: writing and review"
@@ -618,3 +618,29 @@ def status_label(obj) -> str:
             else " · unsubmitted changes"
         )
     return label
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, for administrators only, and read-only for them too."""
+
+    list_display = ["at", "kind", "subject", "actor", "ip_address", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["subject", "detail", "ip_address", "actor__username"]
+    date_hierarchy = "at"
+    list_select_related = ["actor"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ and console e-mail. Production parts are switched on by variables (see README an
 Bad values fail loudly at start-up rather than half-working.
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -77,6 +78,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -97,8 +101,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff with a second factor (or required to have one) finish signing in first.
+    "clinic.two_factor.TwoFactorMiddleware",
+    "clinic.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the page that explains it.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -161,6 +171,32 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # How long an anonymous public page may be served from the cache; publishing or editing
 # anything invalidates it at once on every app server. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
+
+# --- Log-in ------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # Refuses log-ins for a locked-out user and address before the password is checked.
+    "clinic.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: lock a user name *from one address* after repeated failures, for a while. Never
+# the address alone (one wrongly configured proxy would lock out the whole clinic) and never for
+# good (its default).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The pause ends when the page said it would, even if someone tries again meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
+AXES_VERBOSE = False
+# How many proxies in front of the site append to X-Forwarded-For. 0: the client's address is
+# REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# Two-factor log-in (clinic/two_factor.py). With REQUIRE_2FA everyone who can publish must set
+# it up before using the admin; without it, it is each person's choice.
+REQUIRE_2FA = envbool("REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic site")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

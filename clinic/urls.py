@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from clinic import editor, health, review, views
+from clinic import editor, health, review, two_factor, views
 
 app_patterns = (
     [
@@ -37,6 +37,9 @@ urlpatterns = [
         admin.site.admin_view(review.dates),
         name="review_dates",
     ),
+    # Two-factor log-in (clinic/two_factor.py).
+    path(f"{settings.ADMIN_PATH}/two-factor/", two_factor.setup, name="two_factor_setup"),
+    path(f"{settings.ADMIN_PATH}/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     # For load balancers: liveness and readiness (database and cache).
     path("healthz", health.healthz, name="healthz"),

@@ -107,6 +107,9 @@ def test_admin_pages_carry_the_headers_and_nonces(client, personas, content):
         reverse("admin:clinic_practitioner_change", args=[post.author.pk]),
         reverse("review_queue"),
         reverse("review_dates"),
+        reverse("two_factor_setup"),
+        reverse("admin:clinic_auditevent_changelist"),
+        reverse("admin:axes_accessattempt_changelist"),
     ]
     for url in urls:
         response = client.get(url)
