@@ -170,6 +170,8 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # How long an anonymous public page may be served from the cache; publishing or editing
 # anything invalidates it at once on every app server. 0 turns the page cache off.
+# Rows no public page shows: saving them leaves cached pages alone (clinic/cache.py).
+PAGE_CACHE_IGNORED_MODELS = ("clinic.AuditEvent",)
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
 
 # --- Log-in ------------------------------------------------------------------------------
