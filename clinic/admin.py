@@ -248,6 +248,8 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
     object_history_template = "admin/clinic/page_history.html"
     list_filter = ["status"]
     date_hierarchy = "published_at"
+    # Files cannot wait in a pending revision (it is JSON); say so instead of dropping silently.
+    unkept_in_pending = {"hero_image"}
     publishing_fields = [
         "status",
         "published_at",
@@ -313,6 +315,13 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
                 "Your changes are kept as a pending revision: the live page is unchanged until "
                 "an editor approves them. Submit them for review when they are ready.",
             )
+            unkept = [name for name in form.changed_data if name in self.unkept_in_pending]
+            if unkept:
+                messages.warning(
+                    request,
+                    "A new image cannot wait as a pending change to a live page and was not "
+                    "kept; ask an editor to change the image.",
+                )
             return
         super().save_related(request, form, formsets, change)
         # The references are saved only now: render again so the numbering includes them.

@@ -27,12 +27,33 @@ SALT = "clinic.preview"
 def render_preview(request, page, *, note=""):
     """The public page for `page` (with its pending revision applied) and a draft banner."""
     shown = workflow.with_pending(page) if page.pending else page
+    shown._prefetched_objects_cache = related_for_preview(page)
     view = import_string(page.detail_view)()
     view.setup(request, slug=page.slug)
     view.object = shown
     context = view.get_context_data(object=shown, draft_preview=note or "Draft: not public")
     response = render(request, view.template_name, context)
     return private(response)
+
+
+def related_for_preview(page) -> dict:
+    """The tags and conditions the preview shows: the pending ones if any, and only public pages.
+
+    A share link is read by someone without an account, so a linked page that is itself not
+    public (a draft condition) must not appear in it.
+    """
+    pending = (page.pending or {}).get("m2m", {})
+    cache = {}
+    for name in page.pending_m2m:
+        related = page._meta.get_field(name).related_model
+        queryset = related.objects.all()
+        if hasattr(queryset, "published"):
+            queryset = queryset.published()
+        if name in pending:
+            cache[name] = queryset.filter(pk__in=pending[name])
+        else:
+            cache[name] = queryset.filter(pk__in=getattr(page, name).values("pk"))
+    return cache
 
 
 def private(response):

@@ -134,6 +134,17 @@ def archives(client, page):
     return year + month
 
 
+def reference_downloads(client, page):
+    """The page's reference list as RIS, BibTeX and CSL-JSON files: 404 while hidden."""
+    name = "blog:references" if isinstance(page, Post) else "conditions:references"
+    text = ""
+    for fmt in ("ris", "bib", "json"):
+        response = client.get(reverse(name, args=[page.slug, fmt]))
+        assert response.status_code == 404
+        text += response.content.decode()
+    return text
+
+
 def markdownx_preview(client, page):
     response = client.post(reverse("markdownx_markdownify"), {"content": page.slug})
     assert response.status_code == 403
@@ -152,6 +163,7 @@ POST_SURFACES = [
     search,
     search_one_word,
     archives,
+    reference_downloads,
     # Surfaces that other work adds; each is checked once its URL exists on main.
     optional_url("blog:feed"),
     optional_url("feeds:posts"),
@@ -166,6 +178,7 @@ CONDITION_SURFACES = [
     markdownx_preview,
     search,
     search_one_word,
+    reference_downloads,
     optional_url("conditions:feed"),
     optional_url("django.contrib.sitemaps.views.sitemap"),
     optional_url("sitemap"),
@@ -191,6 +204,7 @@ def test_hidden_post_never_shown(client, published_neighbours, state, surface):
     post = factories.PostFactory(
         title=SECRET_TITLE, slug=SECRET_SLUG, summary="Hidden summary", **hidden_states()[state]
     )
+    factories.attach(post, factories.ReferenceFactory())
     post.tags.add(tag)
     post.conditions.add(condition)
     text = surface(client, post)
@@ -204,6 +218,7 @@ def test_hidden_condition_never_shown(client, published_neighbours, state, surfa
     condition = factories.ConditionFactory(
         name=SECRET_TITLE, slug=SECRET_SLUG, **hidden_states()[state]
     )
+    factories.attach(condition, factories.ReferenceFactory())
     Post.objects.published().first().conditions.add(condition)
     text = surface(client, condition)
     assert SECRET_TITLE not in text

@@ -384,3 +384,25 @@ def test_admin_index_links_the_editor_pages_for_editors_only(client, personas):
     assert f'href="{reverse("review_queue")}"' in html
     login(client, "practitioner")
     assert reverse("review_queue") not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_previews_show_pending_tags_and_only_public_conditions(client, personas, own_draft):
+    from clinic import preview
+
+    hidden = factories.ConditionFactory(name="Secret condition", status=Status.DRAFT)
+    public = factories.ConditionFactory(name="Public condition")
+    own_draft.conditions.add(hidden, public)
+    preview.share(own_draft, days=1)
+    html = client.get(preview.share_path(own_draft)).content.decode()
+    assert "Public condition" in html and "Secret condition" not in html
+
+    live = factories.PostFactory(author=personas.practitioner)
+    new_tag = factories.TagFactory(name="Sleep")
+    from clinic import workflow
+
+    workflow.stage_pending(
+        live, by=personas.practitioner_user, values={}, m2m={"tags": [new_tag]}, references=[]
+    )
+    login(client, "editor")
+    html = client.get(reverse("admin:blog_post_preview", args=[live.pk])).content.decode()
+    assert ">Sleep</a>" in html
