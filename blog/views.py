@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from blog.models import Post, Tag
+from clinic.cache import fragment
 from conditions.models import Condition
 
 
@@ -144,7 +145,9 @@ class PostDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        related = list(related_posts(self.object))
+        # Counting shared tags across every article is the costliest query of the site
+        # (docs/performance.md): remembered until any content changes.
+        related = fragment(f"related:{self.object.pk}", lambda: list(related_posts(self.object)))
         return super().get_context_data(
             related=related, any_shared=any(post.shared for post in related), **kwargs
         )

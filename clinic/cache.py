@@ -92,6 +92,36 @@ def connect_signals():
     m2m_changed.connect(m2m_content_changed, dispatch_uid="pagecache_m2m")
 
 
+# --- Fragments -------------------------------------------------------------------------------
+
+
+def fragment(name, compute):
+    """`compute()`, kept in the shared cache until any content changes (FRAGMENT_CACHE_SECONDS).
+
+    For the costly parts of a page (the related articles, the clinic's settings), so that a page
+    the page cache cannot serve (a first visit, a logged-in reader) still skips them. The value
+    is stored with the generation it was computed at, and one round trip fetches both.
+    """
+    seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return compute()
+    key = f"fragment:{name}"
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = _new_generation()
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    value = compute()
+    next_publication = seconds_until_next_publication(generation)
+    if next_publication is not None:
+        seconds = min(seconds, int(next_publication))
+    if seconds > 0:
+        cache.set(key, (generation, value), seconds)
+    return value
+
+
 # --- Scheduled publication ------------------------------------------------------------------
 
 
@@ -110,7 +140,7 @@ def seconds_until_next_publication(generation):
         moments = [m.timestamp() for m in moments if m is not None]
         moment = min(moments) if moments else 0
         # Remember it for this generation until that moment comes.
-        timeout = max(1, int(moment - time.time())) if moment else page_cache_seconds()
+        timeout = max(1, int(moment - time.time())) if moment else 600
         cache.set(key, moment, timeout)
     if not moment:
         return None

@@ -1,7 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
+from clinic.cache import fragment
 from clinic.models import ClinicSettings
 
 
 def clinic(request):
-    return {"clinic": SimpleLazyObject(ClinicSettings.load)}
+    return {"clinic": SimpleLazyObject(lambda: fragment("clinic-settings", ClinicSettings.load))}

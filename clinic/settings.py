@@ -173,6 +173,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Rows no public page shows: saving them leaves cached pages alone (clinic/cache.py).
 PAGE_CACHE_IGNORED_MODELS = ("clinic.AuditEvent",)
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
+# The same for costly parts of a page (related articles, the clinic's settings), for pages the
+# page cache cannot serve: first visits and logged-in readers.
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
 
 # --- Log-in ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

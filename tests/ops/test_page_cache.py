@@ -152,3 +152,22 @@ def test_off_when_page_cache_seconds_is_zero(client, settings):
     post = factories.PostFactory()
     client.get(post.get_absolute_url())
     assert client.get(post.get_absolute_url()).wsgi_request.page_cache == "bypass"
+
+
+def test_fragments_skip_settings_and_related_queries_until_content_changes(
+    client, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    post = factories.PostFactory(title="Main article")
+    factories.PostFactory(title="First neighbour")
+    client.get(post.get_absolute_url())
+    # The article with its neighbours, tags, conditions: no settings, no related articles.
+    with django_assert_num_queries(3):
+        response = client.get(post.get_absolute_url())
+    assert "First neighbour" in response.content.decode()
+    factories.PostFactory(title="Brand new neighbour")
+    ClinicSettings.objects.update(name="Renamed without a signal")  # no save(): stays cached
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Brand new neighbour" in html
+    assert "Renamed without a signal" in html  # the new post moved the generation on

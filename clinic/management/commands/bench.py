@@ -33,6 +33,10 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 PORTS = range(8250, 8260)
+# cached: the whole page from Redis. uncached: page cache off, as on a first visit or for a
+# logged-in reader (fragment cache on). cold: no cache at all, every query and every template.
+MODES = [("cached", "600", "600"), ("uncached", "0", "600"), ("cold", "0", "0")]
+MODE_NAMES = [mode for mode, _, _ in MODES]
 
 
 def ceiling_app(environ, start_response):
@@ -177,11 +181,15 @@ class Command(BaseCommand):
         used = set()
         tmp = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
         try:
-            for mode, seconds in (("cached", "600"), ("uncached", "0")):
+            for mode, page_seconds, fragment_seconds in MODES:
                 server = Server(
                     "clinic.wsgi:application",
                     free_port(used),
-                    {**env, "PAGE_CACHE_SECONDS": seconds},
+                    {
+                        **env,
+                        "PAGE_CACHE_SECONDS": page_seconds,
+                        "FRAGMENT_CACHE_SECONDS": fragment_seconds,
+                    },
                     options["workers"],
                 )
                 try:
@@ -194,7 +202,7 @@ class Command(BaseCommand):
                         results[name].setdefault("body", body)
                         server.fetch(path)  # warm: the cached run measures steady state
                         results[name][mode] = self.wrk(server.url + path)
-                        results[name][mode]["queries"] = self.queries(path, cached=mode)
+                        results[name][mode]["queries"] = self.queries(path, mode)
                         self.stdout.write(
                             f"  {mode:9} {name:12} {results[name][mode]['rps']:8.0f} req/s"
                         )
@@ -233,7 +241,7 @@ class Command(BaseCommand):
         for result in results.values():
             result.pop("body", None)
             ceiling_rps = result["ceiling"]["rps"] or 1
-            for mode in ("cached", "uncached"):
+            for mode in MODE_NAMES:
                 result[mode]["ratio"] = round(result[mode]["rps"] / ceiling_rps, 4)
         report = {
             "machine": {"cpus": os.cpu_count()},
@@ -331,14 +339,17 @@ class Command(BaseCommand):
             raise CommandError(f"wrk failed on {url}: {completed.stderr.strip()}")
         return parse_wrk(completed.stdout)
 
-    def queries(self, path, *, cached):
-        """SQL queries for one request: steady state (a cache hit) or a full render."""
+    def queries(self, path, mode):
+        """SQL queries for one request in this mode, in the steady state (the second request)."""
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext, override_settings
 
         client = Client()
-        with override_settings(PAGE_CACHE_SECONDS=600 if cached == "cached" else 0):
+        _, page_seconds, fragment_seconds = next(m for m in MODES if m[0] == mode)
+        with override_settings(
+            PAGE_CACHE_SECONDS=int(page_seconds), FRAGMENT_CACHE_SECONDS=int(fragment_seconds)
+        ):
             client.get(path)
             with CaptureQueriesContext(connection) as context:
                 client.get(path)
@@ -351,7 +362,7 @@ class Command(BaseCommand):
         )
         self.stdout.write("\n" + header + "\n" + "-" * len(header))
         for name, result in report["pages"].items():
-            for mode in ("ceiling", "cached", "uncached"):
+            for mode in ("ceiling", *MODE_NAMES):
                 row = result[mode]
                 ratio = "100 %" if mode == "ceiling" else f"{row['ratio'] * 100:.1f} %"
                 queries = row.get("queries", "-")
