@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from blog.models import Post, PostReference, Tag
-from clinic.admin import PublishableAdmin, ReferenceInline
+from clinic.admin import EditStampForm, PublishableAdmin, ReferenceInline
+from clinic.uploads import ImageUploadsAdminMixin, ImageUploadsForm
 
 
 class PostReferenceInline(ReferenceInline):
@@ -15,8 +16,13 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PostForm(ImageUploadsForm, EditStampForm):
+    image_fields = {"hero_image": ("hero_alt", "posts")}
+
+
 @admin.register(Post)
-class PostAdmin(PublishableAdmin):
+class PostAdmin(ImageUploadsAdminMixin, PublishableAdmin):
+    form = PostForm
     list_display = ["title", "author", "state", "published_at", "next_review_due"]
     list_filter = ["status", "author", "tags"]
     list_select_related = ["author"]

@@ -31,6 +31,8 @@ class Post(Publishable):
         "drag an image into the box to upload it.",
     )
     hero_image = models.ImageField(upload_to="posts/", blank=True)
+    # Resized copies made on upload (clinic.images.StoredImage.as_dict()).
+    hero_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     hero_alt = models.CharField(
         "hero image description",
         max_length=200,

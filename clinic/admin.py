@@ -15,7 +15,16 @@ from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
-from clinic import admin_references, exporting, history, markdown, preview, references, workflow
+from clinic import (
+    admin_references,
+    exporting,
+    history,
+    markdown,
+    preview,
+    references,
+    uploads,
+    workflow,
+)
 from clinic.models import AuditEvent, ClinicSettings, Practitioner, Reference
 from clinic.publishing import Status
 
@@ -50,8 +59,13 @@ class ClinicSettingsAdmin(MarkdownxModelAdmin):
         return False
 
 
+class PractitionerForm(uploads.ImageUploadsForm):
+    image_fields = {"photo": ("photo_alt", "practitioners")}
+
+
 @admin.register(Practitioner)
-class PractitionerAdmin(MarkdownxModelAdmin):
+class PractitionerAdmin(uploads.ImageUploadsAdminMixin, MarkdownxModelAdmin):
+    form = PractitionerForm
     list_display = ["display_name", "post_nominals", "job_title", "registration_body", "user"]
     search_fields = ["name", "post_nominals", "registration_number"]
     prepopulated_fields = {"slug": ["name"]}

@@ -101,6 +101,8 @@ class Practitioner(models.Model):
     bio_html = models.TextField(blank=True, editable=False)
     photo = models.ImageField(upload_to="practitioners/", blank=True)
     photo_alt = models.CharField(max_length=200, blank=True, help_text="Describe the photo.")
+    # Resized copies made on upload (clinic.images.StoredImage.as_dict()).
+    photo_renditions = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +118,12 @@ class Practitioner(models.Model):
 
     def get_absolute_url(self):
         return reverse("clinic:practitioner", args=[self.slug])
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": "Describe the image for patients who cannot see it."}
+            )
 
     @property
     def display_name(self):
