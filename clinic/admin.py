@@ -272,6 +272,10 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
         "next_review_due",
     ]
 
+    def view_on_site(self, obj):
+        # Only a page patients can see has a place on the site; drafts have the preview link.
+        return obj.get_absolute_url() if obj.is_public else None
+
     @admin.display(description="state", ordering="status")
     def state(self, obj):
         return status_label(obj)

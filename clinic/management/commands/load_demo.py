@@ -445,6 +445,37 @@ class Command(BaseCommand):
         )
         stress_post.tags.set([acupuncture, wellbeing])
 
+        # The editorial workflow, so that the review queue and review dates have something to show.
+        reviewed = {
+            "medically_reviewed_by": practitioner,
+            "last_reviewed": datetime.date(2024, 1, 15),
+            "next_review_due": datetime.date(2027, 1, 15),
+        }
+        Condition.objects.filter(pk=back_pain.pk).update(**reviewed)
+        Post.objects.filter(pk=evidence_post.pk).update(
+            **{**reviewed, "next_review_due": timezone.localdate() + datetime.timedelta(days=20)}
+        )
+        practitioner_user = accounts.get("practitioner", (None, ""))[0]
+        waiting = self.load_page(
+            Post,
+            PostReference,
+            "post",
+            slug="needles-and-headaches",
+            defaults={
+                "title": "Needles and headaches",
+                "author": practitioner,
+                "created_by": practitioner_user,
+                "summary": "What a course of acupuncture can do for tension-type headache.",
+                "body": "A draft waiting for an editor: trials suggest fewer headache days "
+                "[@cherkin2009].",
+                "status": Status.IN_REVIEW,
+                "published_at": None,
+                "submitted_at": now - datetime.timedelta(days=1),
+            },
+            references=[references["cherkin2009"]],
+        )
+        waiting.tags.set([acupuncture, pain])
+
         self.stdout.write(self.style.SUCCESS("Demo clinic loaded."))
         if accounts:
             self.stdout.write("Demo log-ins (new passwords on every run; development only):")
