@@ -14,7 +14,8 @@ from django.utils.html import format_html, format_html_join
 
 from clinic import importing
 from clinic.citations import formats, identifiers
-from clinic.models import Reference
+from clinic.citations.style import format_references
+from clinic.models import ClinicSettings, Reference
 
 FORMAT_CHOICES = [
     ("", "Detect it for me"),
@@ -101,6 +102,13 @@ def import_view(request, model_admin):
 
 
 def _preview_context(candidates, fmt, error=None):
+    # Each readable record as the page will print it, formatted in one citeproc run.
+    readable = [c for c in candidates if c.reference is not None and not c.errors]
+    style = ClinicSettings.load().citation_style
+    for candidate, formatted in zip(
+        readable, format_references([c.reference.to_csl() for c in readable], style), strict=True
+    ):
+        candidate.formatted = formatted.text
     return {
         "candidates": candidates,
         "format_name": formats.FORMAT_NAMES.get(fmt, fmt),

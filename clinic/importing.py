@@ -50,6 +50,8 @@ class Candidate:
     errors: list[str] = field(default_factory=list)
     duplicate_of: Reference | None = None
     duplicate_in_batch: int | None = None
+    # How the reference list will print it (filled for the preview only).
+    formatted: str = ""
 
     @property
     def importable(self) -> bool:

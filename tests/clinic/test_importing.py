@@ -93,6 +93,8 @@ def test_paste_preview_then_import(client, personas):
     assert "Check what was read (plain text)" in html
     assert "A randomized trial comparing acupuncture" in html
     assert "archinternmed.2009.65" in html
+    # Each record as the reference list will print it (Vancouver by default).
+    assert "Arch Intern Med. 2009 May 11;169(9):858-66." in html
     # The second is already in the library: offered instead of a copy, and not selectable.
     assert f'<a href="{existing.get_admin_url()}">vickers2018</a>' in html
     assert 'value="2" id="chosen-2" aria-label="Import reference 2" disabled' in html
