@@ -7,6 +7,7 @@ kept in a context variable by AuditMiddleware.
 """
 
 import contextvars
+from contextlib import contextmanager
 
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from clinic.models import AuditEvent
 from clinic.security import client_ip
 
 _request = contextvars.ContextVar("audit_request", default=None)
+_paused = contextvars.ContextVar("audit_paused", default=False)
 
 
 class AuditMiddleware:
@@ -34,7 +36,19 @@ class AuditMiddleware:
             _request.reset(token)
 
 
+@contextmanager
+def paused():
+    """Record nothing inside: restoring a backup replays group memberships, not new changes."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def record(kind, *, subject="", detail="", request=None, actor=None):
+    if _paused.get():
+        return
     request = request if request is not None else _request.get()
     if actor is None and request is not None:
         user = getattr(request, "user", None)

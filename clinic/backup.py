@@ -29,6 +29,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from clinic import audit
+
 FORMAT_VERSION = 1
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 CONTENT_MODELS = ["blog.Post", "conditions.Condition", "clinic.Reference", "clinic.Practitioner"]
@@ -120,7 +122,7 @@ def restore(path: Path, storage=default_storage) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             data_file = Path(tmp) / "data.json"
             data_file.write_bytes(archive.read("data.json"))
-            with transaction.atomic():
+            with transaction.atomic(), audit.paused():
                 call_command("loaddata", str(data_file), verbosity=0)
         for name in manifest["files"]:
             content = archive.read(f"media/{name}")
