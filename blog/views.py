@@ -139,7 +139,9 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        return with_neighbours(published_posts()).prefetch_related(
+        # The medical reviewer is joined: the page's footer names them.
+        queryset = published_posts().select_related("medically_reviewed_by")
+        return with_neighbours(queryset).prefetch_related(
             "tags",
             Prefetch("conditions", queryset=Condition.objects.published().only("name", "slug")),
         )

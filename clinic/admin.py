@@ -299,6 +299,17 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or workflow.can_publish(request.user, obj))
 
+    def has_add_permission(self, request):
+        allowed = super().has_add_permission(request)
+        if (
+            allowed
+            and self.has_author_field()
+            and not workflow.can_publish(request.user, self.model)
+        ):
+            # A practitioner's articles are signed with their profile: no profile, no article.
+            return Practitioner.objects.filter(user=request.user).exists()
+        return allowed
+
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), *self.publishing_fields]
         if not workflow.can_publish(request.user, self.model) and self.has_author_field():

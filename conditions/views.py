@@ -27,7 +27,8 @@ class ConditionDetailView(DetailView):
     context_object_name = "condition"
 
     def get_queryset(self):
-        return Condition.objects.published()
+        # The medical reviewer is joined: the page's footer names them.
+        return Condition.objects.published().select_related("medically_reviewed_by")
 
     def get_context_data(self, **kwargs):
         condition = self.object

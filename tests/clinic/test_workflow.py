@@ -155,7 +155,9 @@ def test_mark_reviewed_moves_review_dates_and_edits_do_not(personas, published_p
     assert refreshed(post).last_reviewed == datetime.date(2026, 3, 31)
 
 
-def test_review_dates_shown_at_the_foot_of_public_pages(client, personas, published_post):
+def test_review_dates_shown_at_the_foot_of_public_pages(
+    client, personas, published_post, django_assert_max_num_queries
+):
     workflow.mark_reviewed(
         page=published_post,
         by=personas.editor,
@@ -170,3 +172,14 @@ def test_review_dates_shown_at_the_foot_of_public_pages(client, personas, publis
 def test_add_months_keeps_the_end_of_the_month():
     assert workflow.add_months(datetime.date(2024, 2, 29), 12) == datetime.date(2025, 2, 28)
     assert workflow.add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
+
+
+def test_condition_page_footer_names_the_reviewer(client, personas, published_condition):
+    workflow.mark_reviewed(
+        page=published_condition,
+        by=personas.editor,
+        reviewer=personas.practitioner,
+        on=datetime.date(2026, 1, 5),
+    )
+    html = client.get(published_condition.get_absolute_url()).content.decode()
+    assert "Medically reviewed by" in html and "5 January 2026" in html

@@ -406,3 +406,12 @@ def test_previews_show_pending_tags_and_only_public_conditions(client, personas,
     login(client, "editor")
     html = client.get(reverse("admin:blog_post_preview", args=[live.pk])).content.decode()
     assert ">Sleep</a>" in html
+
+
+def test_practitioner_without_a_profile_cannot_add_articles(client, personas):
+    from tests.personas import make_user
+
+    make_user("newcomer", group="Practitioners")
+    login(client, "newcomer")
+    assert client.get(reverse("admin:blog_post_add")).status_code == 403
+    assert client.get(reverse("admin:conditions_condition_add")).status_code == 200
