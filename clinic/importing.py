@@ -178,9 +178,13 @@ def import_references(candidates: list[Candidate], chosen: set[int]) -> list[Ref
 def _own_key(csl: dict, taken: set[str]) -> str:
     """The file's own citation key (BibTeX, RIS ID, CSL-JSON id) when it is free and valid."""
     key = csl.get("id")
-    if not isinstance(key, str) or not _KEY_RE.fullmatch(key) or key in taken:
+    if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
         return ""
-    if Reference.objects.filter(key=key).exists():
+    # "Cherkin2009" beside "cherkin2009" would be two keys that read as one.
+    if (
+        key.lower() in {k.lower() for k in taken}
+        or Reference.objects.filter(key__iexact=key).exists()
+    ):
         return ""
     return key
 

@@ -256,3 +256,15 @@ def test_malformed_files_say_why_and_store_nothing(client, personas, content, me
     assert "0 of 1 reference can be imported" in html
     assert "Import selected references" not in html
     assert Reference.objects.count() == 0
+
+
+def test_file_keys_are_kept_unless_taken_in_any_case(client, personas):
+    factories.ReferenceFactory(key="cherkin2009", title="Another Cherkin paper", year=2009)
+    bibtex = (
+        "@article{Cherkin2009, author={Cherkin, DC}, title={A trial}, journal={BMJ}, year=2009}\n"
+        "@article{furlan-review, author={Furlan, AD}, title={A review}, journal={BMJ}, year=2005}"
+    )
+    login(client, "practitioner")
+    html = client.post(URL, {"text": bibtex}).content.decode()
+    assert '<td class="nowrap">cherkin2009a</td>' in html
+    assert '<td class="nowrap">furlan-review</td>' in html
