@@ -6,10 +6,12 @@ content type and store uploads as they come (CVE-2024-2319). The preview goes th
 sanitising renderer as the public pages, because the editor inserts it with innerHTML.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from clinic import images, markdown
 
@@ -30,9 +32,27 @@ def staff_only(view):
     return wrapped
 
 
+def preview_error(message, status=400):
+    return HttpResponse(format_html('<p class="preview-error">{}</p>', message), status=status)
+
+
 @require_POST
 @staff_only
 def markdownify(request):
+    # Per person, through the shared cache (django-ratelimit): the preview renders on every
+    # pause in typing, so this is generous for a person and a brake for a script.
+    if is_ratelimited(
+        request,
+        group="editor-preview",
+        key="user",
+        rate=f"{settings.PREVIEW_RATE_PER_MINUTE}/m",
+        increment=True,
+    ):
+        return preview_error(
+            "The preview is paused for a moment: more than "
+            f"{settings.PREVIEW_RATE_PER_MINUTE} previews in a minute. It comes back by itself.",
+            status=429,
+        )
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.html import escape
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
@@ -34,6 +35,11 @@ CALLOUTS = {
     "soon": "See a doctor soon if",
     "emergency": "Call 999 or go to A&E now if",
 }
+
+# Complexity limits (see check_length).
+MAX_BRACKETS = 2_000
+MAX_EMPHASIS_MARKS = 10_000
+MAX_TABLE_BARS = 5_000
 
 CITATION_KEY = r"[A-Za-z0-9][\w:.\-]*"
 _CITATION = re.compile(rf"\[(@{CITATION_KEY}(?:\s*;\s*@{CITATION_KEY})*)\]")
@@ -177,6 +183,14 @@ def citation_keys_in_order(text: str) -> list[str]:
 
 
 def check_length(text: str) -> None:
+    """Refuse text that is too long, or dense enough in link-like markup to be slow to parse.
+
+    markdown-it-py is linear, but each ``[`` costs tens of microseconds (it may open a link,
+    image, citation or footnote), each ``*``/``_`` may open emphasis and each ``|`` is a table
+    cell: fifty thousand of them take seconds. Real pages use a few hundred at most, so these
+    limits only stop input that was made to tie up a worker. The worst input under the limits
+    renders in well under a second (``manage.py bench_markdown``).
+    """
     limit = settings.MARKDOWN_MAX_LENGTH
     if len(text) > limit:
         raise ValidationError(
@@ -184,6 +198,47 @@ def check_length(text: str) -> None:
             "Split it into more than one page.",
             code="too_long",
         )
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:
+        raise ValidationError(
+            f"This text has {brackets:,} opening square brackets “[”; the limit is "
+            f"{MAX_BRACKETS:,}. Each link, image, citation or footnote uses one; remove the rest "
+            "or split the page.",
+            code="too_complex",
+        )
+    emphasis = text.count("*") + text.count("_")
+    if emphasis > MAX_EMPHASIS_MARKS:
+        raise ValidationError(
+            f"This text has {emphasis:,} “*” and “_” characters; the limit is "
+            f"{MAX_EMPHASIS_MARKS:,}. Remove the ones that are not bold, italics or list "
+            "bullets.",
+            code="too_complex",
+        )
+    bars = text.count("|")
+    if bars > MAX_TABLE_BARS:
+        raise ValidationError(
+            f"This text has {bars:,} “|” characters (table cell borders); the limit is "
+            f"{MAX_TABLE_BARS:,}. Split the tables over more than one page.",
+            code="too_complex",
+        )
+
+
+class MarkdownValidator(MaxLengthValidator):
+    """The validator of every Markdown field: ``check_length``, so forms refuse what render()
+    would, with the message beside the field.
+
+    It deconstructs as the MaxLengthValidator it extends: migrations record the length limit,
+    and the extra checks are code, not schema.
+    """
+
+    def __init__(self):
+        super().__init__(settings.MARKDOWN_MAX_LENGTH)
+
+    def __call__(self, value):
+        check_length(value or "")
+
+    def deconstruct(self):
+        return ("django.core.validators.MaxLengthValidator", (self.limit_value,), {})
 
 
 def render(text: str, *, known_keys: Collection[str] | None = None) -> Rendered:

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -19,7 +18,8 @@ from clinic import markdown
 from clinic.citations import identifiers
 from clinic.publishing import PublishableQuerySet, Status
 
-markdown_length = MaxLengthValidator(settings.MARKDOWN_MAX_LENGTH)
+# Length and complexity limits of every Markdown field (clinic.markdown.check_length).
+markdown_length = markdown.MarkdownValidator()
 
 
 class ClinicSettings(models.Model):
