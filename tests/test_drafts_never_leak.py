@@ -145,6 +145,34 @@ def reference_downloads(client, page):
     return text
 
 
+def fixed_public_urls():
+    """Every public URL that takes no parameters: lists, feeds, sitemaps, whatever lands next."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.urls.resolvers import URLPattern, URLResolver
+
+    skipped = (f"{settings.ADMIN_PATH}/", "editor/", "healthz", "readyz", "media/", "static/")
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if "<" in route or "(?P" in route or "\\" in route:
+                continue
+            route = route.lstrip("^").rstrip("$")
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + route)
+            elif isinstance(pattern, URLPattern):
+                yield "/" + prefix + route
+
+    return sorted(
+        {url for url in walk(get_resolver().url_patterns) if not url[1:].startswith(skipped)}
+    )
+
+
+def every_fixed_public_url(client, page):
+    return "".join(get(client, url) for url in fixed_public_urls())
+
+
 def markdownx_preview(client, page):
     response = client.post(reverse("markdownx_markdownify"), {"content": page.slug})
     assert response.status_code == 403
@@ -164,6 +192,7 @@ POST_SURFACES = [
     search_one_word,
     archives,
     reference_downloads,
+    every_fixed_public_url,
     # Surfaces that other work adds; each is checked once its URL exists on main.
     optional_url("blog:feed"),
     optional_url("feeds:posts"),
@@ -179,6 +208,7 @@ CONDITION_SURFACES = [
     search,
     search_one_word,
     reference_downloads,
+    every_fixed_public_url,
     optional_url("conditions:feed"),
     optional_url("django.contrib.sitemaps.views.sitemap"),
     optional_url("sitemap"),
@@ -279,3 +309,9 @@ def test_the_same_surfaces_do_show_a_published_post(client, published_neighbours
     post.tags.add(tag)
     post.conditions.add(condition)
     assert SECRET_TITLE in surface(client, post)
+
+
+def test_the_fixed_public_urls_include_the_lists():
+    urls = fixed_public_urls()
+    assert {"/", "/blog/", "/conditions/", "/search/"} <= set(urls)
+    assert not any(url.startswith(("/admin/", "/editor/")) for url in urls)
