@@ -116,7 +116,7 @@ class Command(BaseCommand):
                         year=2020,
                         volume="370",
                         pages=f"{n + 1}-{n + 9}",
-                        doi=f"10.1136/bench.{n}",
+                        doi=f"10.5555/bench-references.{n}",  # not generate_bench_data's
                         pmid=str(90_000_000 + n),
                     )
                     for n in range(size)
