@@ -171,3 +171,26 @@ def test_fragments_skip_settings_and_related_queries_until_content_changes(
     html = client.get(post.get_absolute_url()).content.decode()
     assert "Brand new neighbour" in html
     assert "Renamed without a signal" in html  # the new post moved the generation on
+
+
+def test_template_fragments_are_reused_and_renewed_on_change(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    condition = factories.ConditionFactory(name="Back pain")
+    factories.PostFactory.create_batch(3)
+    post = factories.PostFactory(title="About backs")
+    post.conditions.add(condition)
+    for url in (reverse("clinic:home"), reverse("blog:index"), condition.get_absolute_url()):
+        first = client.get(url).content
+        # Only the page's own object, if any: lists and footer come from the fragments.
+        with django_assert_max_num_queries(3, info=url):
+            assert client.get(url).content == first
+    condition.name = "Low back pain"
+    condition.save()
+    assert "Low back pain" in client.get(reverse("clinic:home")).content.decode()
+    post.title = "About lower backs"
+    post.save()
+    assert "About lower backs" in client.get(condition.get_absolute_url()).content.decode()
+    assert "About lower backs" in client.get(reverse("blog:index")).content.decode()

@@ -178,11 +178,12 @@ class Command(BaseCommand):
             check=True,
         )
         results = {name: {"path": path} for name, path in pages.items()}
-        used = set()
+        used, servers = set(), {}
         tmp = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+        load_before = os.getloadavg()
         try:
             for mode, page_seconds, fragment_seconds in MODES:
-                server = Server(
+                servers[mode] = Server(
                     "clinic.wsgi:application",
                     free_port(used),
                     {
@@ -192,50 +193,40 @@ class Command(BaseCommand):
                     },
                     options["workers"],
                 )
-                try:
-                    for name, path in pages.items():
-                        status, content_type, body = server.fetch(path)
-                        if status != 200:
-                            raise CommandError(f"{name} ({path}) answered {status}.")
-                        results[name]["bytes"] = len(body)
-                        results[name]["type"] = content_type
-                        results[name].setdefault("body", body)
-                        server.fetch(path)  # warm: the cached run measures steady state
-                        results[name][mode] = self.wrk(server.url + path)
-                        results[name][mode]["queries"] = self.queries(path, mode)
-                        self.stdout.write(
-                            f"  {mode:9} {name:12} {results[name][mode]['rps']:8.0f} req/s"
-                        )
-                finally:
-                    server.stop()
-
+            ceiling_pages = {}
+            for name, path in pages.items():
+                status, content_type, body = servers["cold"].fetch(path)
+                if status != 200:
+                    raise CommandError(f"{name} ({path}) answered {status}.")
+                results[name]["bytes"] = len(body)
+                ceiling_pages[path if "?" in path else path + "?"] = {
+                    "body": body.decode("latin-1"),
+                    "type": content_type,
+                }
             ceiling_file = tmp / "ceiling.json"
-            ceiling_file.write_text(
-                json.dumps(
-                    {
-                        path if "?" in path else path + "?": {
-                            "body": results[name]["body"].decode("latin-1"),
-                            "type": results[name]["type"],
-                        }
-                        for name, path in pages.items()
-                    }
-                )
-            )
-            ceiling = Server(
+            ceiling_file.write_text(json.dumps(ceiling_pages))
+            servers["ceiling"] = Server(
                 "clinic.management.commands.bench:ceiling_app",
                 free_port(used),
                 {**env, "BENCH_CEILING": str(ceiling_file)},
                 options["workers"],
             )
-            try:
-                for name, path in pages.items():
-                    results[name]["ceiling"] = self.wrk(ceiling.url + path)
+            # Page by page, the ceiling and every mode back to back, so that each ratio compares
+            # runs made seconds apart (other load on the machine drifts over minutes).
+            for name, path in pages.items():
+                for mode in ("ceiling", *MODE_NAMES):
+                    server = servers[mode]
+                    server.fetch(path)  # warm: measure the steady state
+                    server.fetch(path)
+                    results[name][mode] = self.wrk(server.url + path)
+                    if mode != "ceiling":
+                        results[name][mode]["queries"] = self.queries(path, mode)
                     self.stdout.write(
-                        f"  ceiling   {name:12} {results[name]['ceiling']['rps']:8.0f} req/s"
+                        f"  {name:12} {mode:9} {results[name][mode]['rps']:8.0f} req/s"
                     )
-            finally:
-                ceiling.stop()
         finally:
+            for server in servers.values():
+                server.stop()
             shutil.rmtree(tmp, ignore_errors=True)
 
         for result in results.values():
@@ -244,7 +235,11 @@ class Command(BaseCommand):
             for mode in MODE_NAMES:
                 result[mode]["ratio"] = round(result[mode]["rps"] / ceiling_rps, 4)
         report = {
-            "machine": {"cpus": os.cpu_count()},
+            "machine": {
+                "cpus": os.cpu_count(),
+                "load_average_before": [round(n, 2) for n in load_before],
+                "load_average_after": [round(n, 2) for n in os.getloadavg()],
+            },
             "settings": {
                 "duration_s": options["duration"],
                 "connections": options["connections"],
@@ -256,6 +251,10 @@ class Command(BaseCommand):
         }
         Path(options["json"]).write_text(json.dumps(report, indent=2) + "\n")
         self.print_table(report)
+        self.stdout.write(
+            f"\nLoad average (1, 5, 15 min) before: {report['machine']['load_average_before']}, "
+            f"after: {report['machine']['load_average_after']} on {os.cpu_count()} cores."
+        )
         self.stdout.write(f"\nJSON written to {options['json']}")
         if "bench_references" in get_commands():
             self.stdout.write("\nReferences benchmark (bench_references):")
