@@ -23,6 +23,13 @@ class PostListView(ListView):
     def get_queryset(self):
         return published_posts()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # Counting 10,000 live articles is the list's costliest query; the count only changes
+        # with content, so it is kept like a fragment (clinic/cache.py).
+        paginator.__dict__["count"] = fragment(f"count:{self.request.path}", queryset.count)
+        return paginator
+
     def get_context_data(self, **kwargs):
         years = Post.objects.published().dates("published_at", "year", order="DESC")
         return super().get_context_data(archive_years=years, **kwargs)
@@ -145,6 +152,11 @@ class PostDetailView(DetailView):
             "tags",
             Prefetch("conditions", queryset=Condition.objects.published().only("name", "slug")),
         )
+
+    def get_object(self, queryset=None):
+        # The article with its tags, conditions and neighbours, kept until content changes.
+        load = super().get_object
+        return fragment(f"post:{self.kwargs['slug']}", lambda: load(queryset))
 
     def get_context_data(self, **kwargs):
         # Counting shared tags across every article is the costliest query of the site

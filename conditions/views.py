@@ -3,6 +3,7 @@ from itertools import groupby
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
+from clinic.cache import fragment
 from conditions.models import SECTIONS, Condition
 
 
@@ -29,6 +30,11 @@ class ConditionDetailView(DetailView):
     def get_queryset(self):
         # The medical reviewer is joined: the page's footer names them.
         return Condition.objects.published().select_related("medically_reviewed_by")
+
+    def get_object(self, queryset=None):
+        # Kept until content changes (clinic/cache.py), like the page's related articles.
+        load = super().get_object
+        return fragment(f"condition:{self.kwargs['slug']}", lambda: load(queryset))
 
     def get_context_data(self, **kwargs):
         condition = self.object
