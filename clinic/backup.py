@@ -30,6 +30,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from clinic import audit
+from clinic.cache import bump_generation
 
 FORMAT_VERSION = 1
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
@@ -134,4 +135,5 @@ def restore(path: Path, storage=default_storage) -> dict:
             saved = storage.save(name, ContentFile(content))
             if saved != name:
                 raise BackupError(f"The media storage saved {name} as {saved}.")
+    bump_generation()  # every app server's cached pages are out of date now
     return manifest

@@ -1,6 +1,7 @@
 """The whole-page cache: served without SQL, invalidated by any content change, never personal."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -194,3 +195,72 @@ def test_template_fragments_are_reused_and_renewed_on_change(
     post.save()
     assert "About lower backs" in client.get(condition.get_absolute_url()).content.decode()
     assert "About lower backs" in client.get(reverse("blog:index")).content.decode()
+
+
+def wsgi_get(app, path, **extra):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        **extra,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(headers)
+
+    chunks = app(environ, start_response)
+    body = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def keep_test_connection():
+    """As Django's test client does: a request must not close the test's transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("keep_test_connection")
+def test_wsgi_fast_path_answers_stored_pages_before_django(django_assert_num_queries):
+    from django.core.wsgi import get_wsgi_application
+
+    from clinic.cache import fast_path
+
+    app = fast_path(get_wsgi_application())
+    post = factories.PostFactory(title="Fast and fresh")
+    path = post.get_absolute_url()
+    status, headers, first = wsgi_get(app, path)
+    assert status.startswith("200") and headers["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        status, headers, body = wsgi_get(app, path)
+    assert status == "200 OK" and headers["X-Page-Cache"] == "hit"
+    assert body == first and headers["Content-Length"] == str(len(body))
+    assert "X-Frame-Options" in headers  # the headers were stored with the page
+    # Conditional GET and HEAD.
+    status, _, body = wsgi_get(app, path, HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert status == "304 Not Modified" and body == b""
+    assert wsgi_get(app, path, REQUEST_METHOD="HEAD")[2] == b""
+    # A session cookie goes to Django, which bypasses the cache.
+    assert wsgi_get(app, path, HTTP_COOKIE="sessionid=abc")[1].get("X-Page-Cache") is None
+    # Another host or scheme is another page.
+    assert wsgi_get(app, path, **{"wsgi.url_scheme": "https"})[1]["X-Page-Cache"] == "miss"
+    post.title = "Fast and edited"
+    post.save()
+    status, headers, body = wsgi_get(app, path)
+    assert headers["X-Page-Cache"] == "miss" and b"Fast and edited" in body

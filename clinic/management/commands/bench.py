@@ -258,7 +258,10 @@ class Command(BaseCommand):
         self.stdout.write(f"\nJSON written to {options['json']}")
         if "bench_references" in get_commands():
             self.stdout.write("\nReferences benchmark (bench_references):")
-            call_command("bench_references", stdout=self.stdout)
+            try:
+                call_command("bench_references", stdout=self.stdout)
+            except Exception as error:  # another team's benchmark: report, do not lose ours
+                self.stderr.write(f"bench_references failed: {error!r}")
 
     # --- steps ----------------------------------------------------------------------------
 

@@ -223,7 +223,7 @@ class Command(BaseCommand):
             year=year,
             volume=str(i % 400),
             pages=str(i),
-            doi=f"10.1136/bench.{i}",
+            doi=f"10.5555/clinic-bench.{i}",
             study_type=Reference.StudyType.RCT,
             formatted_text=text,
             formatted_html=text,
