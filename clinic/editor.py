@@ -78,4 +78,6 @@ def upload(request):
         stored = images.store_image(clean, folder="uploads")
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    return JsonResponse({"image_code": f"![Describe this image]({stored.url})"})
+    # Pages show the widest resized copy (at most 1600 px, JPEG or PNG), not the full-size photo.
+    shown = max((r for r in stored.renditions if r["format"] != "webp"), key=lambda r: r["width"])
+    return JsonResponse({"image_code": f"![Describe this image]({shown['url']})"})

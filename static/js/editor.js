@@ -24,7 +24,14 @@
     var container = event.target.closest ? event.target.closest(".markdownx") : event.target;
     var editor = container.querySelector("textarea");
     var args = event.detail || [];
-    editor.value = editor.value.replace(/\s*Invalid response/g, "");
+    // markdownx inserts its text right after this event, in the same task: tidy up after it.
+    window.setTimeout(function () {
+      var cleaned = editor.value.replace(/\s*Invalid response/g, "");
+      if (cleaned !== editor.value) {
+        editor.value = cleaned;
+        editor.dispatchEvent(new Event("keyup"));  // refresh the preview
+      }
+    }, 0);
     statusBox(container).textContent = messageFrom(args[0]);
   }
   function onSuccess(event) {

@@ -1,12 +1,6 @@
 """Under the real Content-Security-Policy in Chromium: no violations, and the editor works."""
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from tests import factories
@@ -14,25 +8,6 @@ from tests.browser.conftest import admin_login
 from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _roles(transactional_db):
-    """An earlier transactional test flushed the groups the data migrations made: remake them."""
-    ContentType.objects.clear_cache()
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for module in ("0002_roles", "0004_publish_permissions"):
-        migration = importlib.import_module(f"clinic.migrations.{module}")
-        for name, codenames in getattr(
-            migration, "ROLES", getattr(migration, "GRANTS", {})
-        ).items():
-            group, _ = Group.objects.get_or_create(name=name)
-            for dotted in codenames:
-                app_label, codename = dotted.split(".")
-                group.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
 
 
 # Runs before any page script; CSP does not apply to scripts injected by the browser driver.
@@ -107,3 +82,93 @@ def test_admin_editor_works_without_csp_violations(page, live_server, personas):
     expect(page.locator("img[src='/x.png']")).to_have_count(1)
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.hit") is None
+
+
+DROP_FILE = """
+([selector, name, type, base64]) => {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, { type }));
+  const target = document.querySelector(selector);
+  for (const kind of ["dragenter", "dragover", "drop"]) {
+    target.dispatchEvent(new DragEvent(kind, { dataTransfer: transfer, bubbles: true }));
+  }
+}
+"""
+
+TOP_RIGHT_IS_RED = """
+(img) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const context = canvas.getContext("2d");
+  context.drawImage(img, 0, 0);
+  const [r, g, b] = context.getImageData(img.naturalWidth - 5, 5, 1, 1).data;
+  return r > 200 && g < 60 && b < 60;
+}
+"""
+
+
+def serve_media(page, settings):
+    """live_server does not serve media (DEBUG is off); hand the browser the stored files."""
+
+    def fulfil(route):
+        name = route.request.url.split("/media/", 1)[1]
+        path = settings.MEDIA_ROOT / name
+        if path.is_file():
+            route.fulfill(path=path)
+        else:
+            route.fulfill(status=404)
+
+    page.route("**/media/**", fulfil)
+
+
+def test_a_phone_photo_dragged_into_the_editor_appears_upright_resized_without_gps(
+    page, live_server, personas, settings
+):
+    import base64
+    import re
+
+    from PIL import ExifTags, Image
+
+    from tests.samples import HOSTILE_UPLOADS, phone_photo
+
+    console = watch(page)
+    serve_media(page, settings)
+    admin_login(page, live_server, "practitioner", PASSWORD)
+    page.goto(f"{live_server.url}/admin/blog/post/add/")
+    editor = page.locator("#id_body")
+    editor.fill("## Our treatment room\n\n")
+
+    # A 12-megapixel photo held sideways (EXIF orientation 6), with a GPS position.
+    photo = base64.b64encode(phone_photo(4000, 3000)).decode()
+    page.evaluate(DROP_FILE, ["#id_body", "IMG_2041.JPG", "image/jpeg", photo])
+    expect(editor).to_have_value(
+        re.compile(r"!\[Describe this image\]\(/media/uploads/\w+-1600w\.jpg\)")
+    )
+    image = page.locator(".markdownx-preview img").first
+    expect(image).to_be_visible()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    size = image.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")
+    assert size == [1600, 2133]  # resized from 3000 x 4000, and upright: taller than wide
+    assert image.evaluate(TOP_RIGHT_IS_RED)  # the red top-left corner turned to the top right
+    url = re.search(r"\((/media/[^)]+)\)", editor.input_value()).group(1)
+    for stored in settings.MEDIA_ROOT.rglob("*.*"):
+        with Image.open(stored) as opened:
+            assert not opened.getexif().get_ifd(ExifTags.IFD.GPSInfo), stored
+        assert b"SecretPhoneCo" not in stored.read_bytes()
+    assert (settings.MEDIA_ROOT / url.removeprefix("/media/")).is_file()
+
+    # A hostile file: a clear message beside the editor, nothing stored, the text untouched.
+    before = sorted(settings.MEDIA_ROOT.rglob("*.*"))
+    text = editor.input_value()
+    name, content, _message = HOSTILE_UPLOADS["SVG named .png"]
+    page.evaluate(DROP_FILE, ["#id_body", name, "image/png", base64.b64encode(content).decode()])
+    expect(page.locator(".upload-error")).to_have_text(
+        "This file is not a JPEG, PNG, WebP or GIF image."
+    )
+    expect(editor).to_have_value(text)
+    assert sorted(settings.MEDIA_ROOT.rglob("*.*")) == before
+    assert violations(page, console) == []

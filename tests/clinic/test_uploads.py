@@ -80,7 +80,7 @@ def test_a_jpeg_first_polyglot_is_stored_without_its_script(client, personas, se
     client.force_login(personas.practitioner_user)
     response = client.post(UPLOAD, {"image": uploaded("a.html", content, "text/html")})
     assert response.status_code == 200
-    assert response.json()["image_code"].endswith(".jpg)")
+    assert response.json()["image_code"].endswith("-50w.jpg)")
     for path in settings.MEDIA_ROOT.rglob("*.*"):
         assert b"<script" not in path.read_bytes()
 
@@ -92,8 +92,10 @@ def test_a_phone_photo_is_stored_upright_without_gps_under_a_random_name(
     response = client.post(UPLOAD, {"image": uploaded("IMG_0001.JPG", phone_photo(), "image/jpeg")})
     assert response.status_code == 200
     url = re.search(r"\]\((.+)\)", response.json()["image_code"]).group(1)
-    assert re.fullmatch(r"/media/uploads/[0-9a-f]{32}\.jpg", url)
-    with Image.open(settings.MEDIA_ROOT / url.removeprefix("/media/")) as stored:
+    # The page gets the widest resized copy; the upright original is kept beside it.
+    assert re.fullmatch(r"/media/uploads/[0-9a-f]{32}-800w\.jpg", url)
+    original = url.removeprefix("/media/").replace("-800w", "")
+    with Image.open(settings.MEDIA_ROOT / original) as stored:
         assert stored.size == (800, 1200)  # turned upright
         assert stored.getpixel((799, 0))[0] > 200  # red top-left corner is now top-right
         assert not stored.getexif().get_ifd(ExifTags.IFD.GPSInfo)
