@@ -395,6 +395,8 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
         context = dict(extra_context or {})
         if obj is not None:
             context["workflow"] = workflow_panel(request, obj)
+            if request.method == "POST":
+                history.keep_baseline(obj)
         return super().change_view(request, object_id, form_url, context)
 
     # History: list, compare, restore (clinic/history.py) -----------------------------------

@@ -25,6 +25,16 @@ def versions(page):
     )
 
 
+def keep_baseline(page) -> None:
+    """Before the first admin save of a page that has no history (demo or imported content),
+    keep the page as it is now, so the first change can be compared and undone."""
+    if Version.objects.get_for_object(page).exists():
+        return
+    with reversion.create_revision():
+        reversion.set_comment("The page as it was before its first save in the admin.")
+        reversion.add_to_revision(page)
+
+
 def content_of(version) -> dict:
     """The page's content as this version held it: fields, many-to-many ids, reference ids."""
     model = version._model

@@ -91,3 +91,47 @@ def test_practitioner_and_editor_take_an_article_from_draft_to_scheduled(
         ).to_be_visible()
     for page in (author, editor, patient):
         page.context.close()
+
+
+def test_two_editors_on_one_page_lose_nothing_and_history_restores(browser, live_server, people):
+    from tests import factories
+
+    post = factories.PostFactory(title="Sleep hygiene", body="The original advice.")
+    first, second = new_page(browser), new_page(browser)
+    admin_login(first, live_server, "editor", PASSWORD)
+    admin_login(second, live_server, "admin", PASSWORD)
+    change_url = f"{live_server.url}/admin/blog/post/{post.pk}/change/"
+    first.goto(change_url)
+    second.goto(change_url)
+
+    first.locator("#id_body").fill("The first editor's advice.")
+    first.get_by_role("button", name="Save and continue editing").click()
+    expect(first.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    second.locator("#id_body").fill("The second editor's advice.")
+    second.get_by_role("button", name="Save and continue editing").click()
+    expect(second.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(second.get_by_text("Someone else saved this page after you opened it")).to_be_visible()
+    expect(second.locator("#id_body")).to_have_value("The second editor's advice.")
+    with second.expect_popup() as popup:
+        second.get_by_role("link", name="See what changed meanwhile").click()
+    expect(popup.value.locator("table.diff")).to_contain_text("The first editor's advice.")
+    post.refresh_from_db()
+    assert post.body == "The first editor's advice."
+
+    # The history keeps every save; restoring the first version keeps a new one.
+    second.goto(change_url)
+    second.locator("#id_body").fill("The second editor's advice.")
+    second.get_by_role("button", name="Save and continue editing").click()
+    expect(second.locator(".messagelist")).to_contain_text("was changed successfully")
+    second.get_by_role("link", name="History").click()
+    rows = second.locator("#change-history tbody tr")
+    # Newest first: the second editor's save, the first editor's, the page before any save.
+    expect(rows).to_have_count(3)
+    expect(rows.nth(2)).to_contain_text("before its first save")
+    rows.nth(1).get_by_role("button", name="Restore this version").click()
+    expect(second.locator(".messagelist")).to_contain_text("Restored the version of")
+    post.refresh_from_db()
+    assert post.body == "The first editor's advice."
+    for page in (first, second, popup.value):
+        page.context.close()
