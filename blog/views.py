@@ -146,11 +146,14 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        # The medical reviewer is joined: the page's footer names them.
-        queryset = published_posts().select_related("medically_reviewed_by")
-        return with_neighbours(queryset).prefetch_related(
-            "tags",
-            Prefetch("conditions", queryset=Condition.objects.published().only("name", "slug")),
+        # The medical reviewer is joined: the page's footer and the JSON-LD name them.
+        return (
+            with_neighbours(published_posts())
+            .select_related("author", "medically_reviewed_by")
+            .prefetch_related(
+                "tags",
+                Prefetch("conditions", queryset=Condition.objects.published().only("name", "slug")),
+            )
         )
 
     def get_object(self, queryset=None):

@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 
-from clinic import markdown
+from clinic import markdown, structured_data
 from clinic.citations import identifiers
 from clinic.publishing import PublishableQuerySet, Status
 
@@ -376,6 +376,8 @@ class Publishable(models.Model):
     # The body as plain text, without citation markers: what search matches and quotes. On
     # PostgreSQL a trigger also keeps a weighted tsvector column from it (clinic/search.py).
     search_text = models.TextField(blank=True, editable=False)
+    # schema.org `citation` items for the JSON-LD, in reference-list order (structured_data.py).
+    citations = models.JSONField(default=list, blank=True, editable=False)
 
     # The editorial workflow (clinic/workflow.py changes these; the admin shows them read-only).
     created_by = models.ForeignKey(
@@ -449,6 +451,7 @@ class Publishable(models.Model):
         )
         self.body_html = rendered.html
         self.references_html = render_reference_list(references, rendered)
+        self.citations = structured_data.citations(references, rendered.citation_keys)
         text = plain_text(rendered.html)
         self.search_text = text
         self.excerpt = Truncator(self.summary or text).words(45, truncate="…")

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from blog import feeds
 from clinic import editor, health, review, two_factor, views
+from clinic.sitemaps import SITEMAPS
 
 app_patterns = (
     [
@@ -19,8 +22,23 @@ app_patterns = (
     "clinic",
 )
 
+feed_patterns = (
+    [
+        path("feed/", feeds.PostFeed(), name="posts"),
+        path("feed/atom/", feeds.AtomPostFeed(), name="posts_atom"),
+        path("blog/tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag"),
+        path("blog/tag/<slug:slug>/feed/atom/", feeds.AtomTagFeed(), name="tag_atom"),
+        path("conditions/<slug:slug>/feed/", feeds.ConditionFeed(), name="condition"),
+        path("conditions/<slug:slug>/feed/atom/", feeds.AtomConditionFeed(), name="condition_atom"),
+    ],
+    "feeds",
+)
+
 urlpatterns = [
     path("", include(app_patterns)),
+    path("", include(feed_patterns)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("blog/", include("blog.urls")),
     path("conditions/", include("conditions.urls")),
     # Staff-only replacements for django-markdownx's preview and upload endpoints.

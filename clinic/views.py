@@ -1,8 +1,10 @@
 import sys
 
-from django.http import Http404, HttpResponseServerError
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.generic import DetailView, TemplateView, View
@@ -68,6 +70,17 @@ def shared_preview(request, value):
     return preview.render_preview(
         request, page, note=f"Draft: not public. A shared preview, valid until {until}."
     )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        # Search results are thin, endless pages; the editor endpoints are staff-only.
+        f"Disallow: {reverse('clinic:search')}",
+        "Disallow: /editor/",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):

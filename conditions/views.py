@@ -28,8 +28,10 @@ class ConditionDetailView(DetailView):
     context_object_name = "condition"
 
     def get_queryset(self):
-        # The medical reviewer is joined: the page's footer names them.
-        return Condition.objects.published().select_related("medically_reviewed_by")
+        # The medical reviewer is joined: the page's footer and the JSON-LD name them.
+        return Condition.objects.published().select_related(
+            "created_by__practitioner", "medically_reviewed_by"
+        )
 
     def get_object(self, queryset=None):
         # Kept until content changes (clinic/cache.py), like the page's related articles.

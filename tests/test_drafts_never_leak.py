@@ -121,17 +121,45 @@ def search_one_word(client, page):
     return get(client, reverse("clinic:search") + "?q=zebra")
 
 
-def archives(client, page):
-    """The blog's year and month archives for the hidden page's date (or this month)."""
-    when = page.published_at or timezone.now()
-    year = get(client, reverse("blog:archive_year", kwargs={"year": f"{when.year:04d}"}))
-    month = get(
-        client,
-        reverse(
-            "blog:archive_month", kwargs={"year": f"{when.year:04d}", "month": f"{when.month:02d}"}
-        ),
+def search_for_it(client, page):
+    """Search by the hidden page's own words (title, summary, body)."""
+    return "".join(
+        get(client, reverse("clinic:search") + f"?q={words}")
+        for words in ["zebra", "secret remedy", "Hidden summary"]
     )
-    return year + month
+
+
+def feeds(client, page):
+    """The site feeds (RSS and Atom), and the feeds of its topic and condition."""
+    urls = [reverse("feeds:posts"), reverse("feeds:posts_atom")]
+    if page._meta.model_name == "post":
+        urls += [
+            reverse("feeds:tag", args=["pain"]),
+            reverse("feeds:tag_atom", args=["pain"]),
+            reverse("feeds:condition", args=["back-pain"]),
+            reverse("feeds:condition_atom", args=["back-pain"]),
+        ]
+    else:
+        urls.append(reverse("feeds:condition", args=[page.slug]))
+    return "".join(get(client, url) for url in urls)
+
+
+def sitemap_and_robots(client, page):
+    return get(client, reverse("sitemap")) + get(client, reverse("robots"))
+
+
+def archives(client, page):
+    """The year and month archives of the visible articles, and the hidden page's own."""
+    now = timezone.localtime()
+    urls = [
+        reverse("blog:archive_year", args=[f"{now.year:04d}"]),
+        reverse("blog:archive_month", args=[f"{now.year:04d}", f"{now.month:02d}"]),
+    ]
+    if page.published_at:
+        when = timezone.localtime(page.published_at)
+        urls.append(reverse("blog:archive_year", args=[f"{when.year:04d}"]))
+        urls.append(reverse("blog:archive_month", args=[f"{when.year:04d}", f"{when.month:02d}"]))
+    return "".join(get(client, url) for url in urls)
 
 
 def reference_downloads(client, page):
@@ -190,6 +218,9 @@ POST_SURFACES = [
     markdownx_preview,
     search,
     search_one_word,
+    search_for_it,
+    feeds,
+    sitemap_and_robots,
     archives,
     reference_downloads,
     every_fixed_public_url,
@@ -209,6 +240,9 @@ CONDITION_SURFACES = [
     search_one_word,
     reference_downloads,
     every_fixed_public_url,
+    search_for_it,
+    feeds,
+    sitemap_and_robots,
     optional_url("conditions:feed"),
     optional_url("django.contrib.sitemaps.views.sitemap"),
     optional_url("sitemap"),

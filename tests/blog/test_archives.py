@@ -93,13 +93,6 @@ def test_related_articles_share_tags_and_conditions(client, db):
     related = html.split("Related articles", 1)[1]
     assert related.index("Shares three") < related.index("Shares one")
     assert "Hidden shares" not in html
-    assert '<a href="/conditions/back-pain/">Back pain</a>' in html
-
-
-def test_article_lists_only_published_conditions(client, db):
-    post = factories.PostFactory()
-    post.conditions.set([factories.ConditionFactory(name="Secret", status=Status.DRAFT)])
-    assert "Secret" not in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_reading_time_and_clean_excerpts(client, db):

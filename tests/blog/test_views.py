@@ -62,7 +62,7 @@ def test_article_page(client, db, django_assert_num_queries, references):
     factories.attach(post, *refs)
     post.tags.add(factories.TagFactory(name="Pain", slug="pain"))
     factories.PostFactory.create_batch(3)
-    # post with author and neighbours, tags, conditions, related posts, settings
+    # post with author, reviewer and neighbours, tags, conditions, related posts, settings
     with django_assert_num_queries(5):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()

@@ -39,7 +39,7 @@ def test_condition_page_sections_toc_references_and_related(
     related = factories.PostFactory(title="Acupuncture for back pain")
     related.conditions.add(condition)
     factories.PostFactory(title="Draft about backs", status=Status.DRAFT).conditions.add(condition)
-    # condition, related posts with authors, settings
+    # condition with author and reviewer, related posts, settings
     with django_assert_num_queries(3):
         response = client.get(reverse("conditions:condition", args=["back-pain"]))
     html = response.content.decode()
