@@ -191,3 +191,19 @@ def test_a_page_served_from_the_page_cache_keeps_its_headers(client, content, se
     assert again.content == first.content
     assert_secure(again)
     assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+
+
+def test_with_https_on_pages_redirect_and_carry_hsts(client, content, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    response = client.get(reverse("clinic:home"))
+    assert response.status_code == 301
+    assert response.url == "https://testserver/"
+    response = client.get(reverse("clinic:home"), secure=True)
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert_secure(response)
