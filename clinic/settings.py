@@ -195,6 +195,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
 AXES_VERBOSE = False
+# Its JSON lock-out answer (to scripts) would otherwise allow every origin to read it.
+AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 # How many proxies in front of the site append to X-Forwarded-For. 0: the client's address is
 # REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
