@@ -41,6 +41,8 @@ def site(request, db):
         "article": post.get_absolute_url(),
         "conditions A-Z": reverse("conditions:index"),
         "condition": condition.get_absolute_url(),
+        "search": reverse("clinic:search") + "?q=article",
+        "year archive": reverse("blog:archive_year", args=[post.published_at.year]),
     }
 
 
