@@ -121,3 +121,18 @@ def test_keyboard_reaches_search_and_skip_link_without_javascript(browser, live_
     page.wait_for_url("**/search/?q=back+pain")
     expect(page.locator(".result-title").first).to_have_text("Back pain")
     context.close()
+
+
+def test_text_at_200_percent_fits_a_phone(browser, live_server, demo):
+    """WCAG 1.4.4 / 1.4.10: text enlarged to 200 % and more still fits a 390 px screen."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    too_wide = {}
+    for name, path in public_pages().items():
+        page.goto(f"{live_server.url}{path}")
+        page.add_style_tag(content="html { font-size: 225% !important; }")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[name] = width
+    context.close()
+    assert too_wide == {}
