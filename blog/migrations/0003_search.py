@@ -31,6 +31,9 @@ def fill_search_text(apps, schema_editor):
 def add_search_vector(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    # The rows filled just before leave deferred constraint checks pending in this
+    # transaction, and PostgreSQL refuses to alter a table with pending trigger events.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     schema_editor.execute(f"ALTER TABLE {TABLE} ADD COLUMN search_vector tsvector")
     schema_editor.execute(
         f"CREATE FUNCTION {TABLE}_search_vector() RETURNS trigger AS $$ BEGIN "
