@@ -1,0 +1,63 @@
+"""The search columns' migration steps, shared by the blog and conditions migrations.
+
+`search_text` (plain text of the rendered body) exists on every database. On PostgreSQL a
+weighted tsvector column, kept by a trigger, and its GIN index are added too: setweight 'A' for
+the title, 'B' for the summary (and other names), 'C' for the body text. A trigger rather than a
+generated column, so that later migrations may still alter the columns it reads. SQLite searches
+`search_text` with LIKE, see clinic/search.py.
+"""
+
+from html import unescape
+
+from django.db import migrations
+from django.utils.html import strip_tags
+
+
+def fill_search_text(app_label, model_name):
+    def forwards(apps, schema_editor):
+        from clinic.markdown import strip_citations
+
+        model = apps.get_model(app_label, model_name)
+        for row in model.objects.only("pk", "body_html").iterator():
+            text = " ".join(unescape(strip_tags(strip_citations(row.body_html))).split())
+            model.objects.filter(pk=row.pk).update(search_text=text)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def search_vector(table, *, title, summary):
+    """`title` and `summary` are SQL expressions over the trigger's NEW row."""
+    vector = (
+        f"setweight(to_tsvector('pg_catalog.english', {title}), 'A') || "
+        f"setweight(to_tsvector('pg_catalog.english', {summary}), 'B') || "
+        "setweight(to_tsvector('pg_catalog.english', coalesce(NEW.search_text, '')), 'C')"
+    )
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        # The rows filled just before leave deferred constraint checks pending in this
+        # transaction, and PostgreSQL refuses to alter a table with pending trigger events.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN search_vector tsvector")
+        schema_editor.execute(
+            f"CREATE FUNCTION {table}_search_vector() RETURNS trigger AS $$ BEGIN "
+            f"NEW.search_vector := {vector}; RETURN NEW; END $$ LANGUAGE plpgsql"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_search_vector()"
+        )
+        schema_editor.execute(f"UPDATE {table} SET search_text = search_text")  # noqa: S608
+        schema_editor.execute(
+            f"CREATE INDEX {table}_search_vector ON {table} USING gin (search_vector)"
+        )
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_search_vector()")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+
+    return migrations.RunPython(forwards, backwards)
