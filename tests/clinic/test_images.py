@@ -7,8 +7,6 @@ fixtures are committed. Nothing touches the database.
 import json
 import random
 import re
-import struct
-import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from clinic.images import (
     srcset,
     store_image,
 )
+from tests.samples import png_header
 
 if not settings.configured:  # run with `-p no:django`: the module needs no project settings
     settings.configure()
@@ -61,27 +60,6 @@ def photo(size=(64, 48)) -> Image.Image:
     """A noisy RGB image: JPEG cannot shrink it to almost nothing."""
     return Image.merge("RGB", [Image.effect_noise(size, sigma) for sigma in (40, 60, 80)]).convert(
         "RGB"
-    )
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A hand-written 1-bit PNG that claims ``width`` x ``height`` but holds almost no data.
-
-    Cheap to make at any size; decoding it would fail, so a refusal for its size proves
-    the size was checked before decoding.
-    """
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
     )
 
 

@@ -16,6 +16,7 @@ from clinic.images import MAX_UPLOAD_BYTES
 from clinic.models import Practitioner
 from clinic.publishing import Status
 from tests import factories
+from tests.blog.test_admin import post_data
 from tests.samples import HOSTILE_UPLOADS, encode, phone_photo, small_png
 
 UPLOAD = reverse("markdownx_upload")
@@ -31,23 +32,8 @@ def uploaded(name, content, content_type="image/png"):
 
 
 def post_form(author, **overrides):
-    data = {
-        "title": "Needles and nerves",
-        "slug": "needles-and-nerves",
-        "author": author.pk,
-        "summary": "",
-        "body": "Text.",
-        "hero_alt": "",
-        "status": Status.PUBLISHED,
-        "published_at_0": "2026-01-01",
-        "published_at_1": "09:00:00",
-        "reference_links-TOTAL_FORMS": "0",
-        "reference_links-INITIAL_FORMS": "0",
-        "reference_links-MIN_NUM_FORMS": "0",
-        "reference_links-MAX_NUM_FORMS": "1000",
-    }
-    data.update(overrides)
-    return data
+    defaults = {"title": "Needles and nerves", "slug": "needles-and-nerves", "body": "Text."}
+    return post_data(author, **{**defaults, **overrides})
 
 
 # --- The editor's drag-and-drop endpoint ------------------------------------------------------
