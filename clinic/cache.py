@@ -18,8 +18,8 @@ requests with an Authorization header, anything but GET and HEAD, answers other 
 answers that set a cookie or used the CSRF token, streaming answers, answers marked private or
 no-store, and the admin.
 
-When the cache (Redis) is down, django-redis answers misses (IGNORE_EXCEPTIONS) and logs the
-fault, so pages are simply rendered from the database: the cache fails open.
+When Redis is down or hangs, clinic/ops/resilient_cache.py stops calling it and keeps pages in
+each process's memory for a few seconds instead; when it is back, a new generation starts.
 """
 
 import hashlib
@@ -34,6 +34,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.http import http_date
+
+from clinic.ops import resilient_cache
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,13 @@ def m2m_content_changed(sender, action, **kwargs):
         content_changed(sender, **kwargs)
 
 
+def redis_recovered(sender, **kwargs):
+    # Saves made while Redis was away moved only a per-process generation: start a new one.
+    _new_generation()
+
+
 def connect_signals():
+    resilient_cache.redis_recovered.connect(redis_recovered, dispatch_uid="pagecache_recovered")
     post_save.connect(content_changed, dispatch_uid="pagecache_save")
     post_delete.connect(content_changed, dispatch_uid="pagecache_delete")
     m2m_changed.connect(m2m_content_changed, dispatch_uid="pagecache_m2m")

@@ -146,27 +146,32 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: in-process unless REDIS_URL is set. With Redis, a Redis outage fails open: the site
-# keeps serving from the database and logs the fault.
+# Cache: in-process unless REDIS_URL is set. With Redis, a Redis that is down or hangs costs a
+# page no more than having no Redis: short timeouts, a circuit breaker and a per-process
+# stand-in cache while it is away (clinic/ops/resilient_cache.py).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    REDIS_TIMEOUT_SECONDS = envint("REDIS_TIMEOUT_MS", 50) / 1000
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "clinic.ops.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "clinic"),
             "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS,
+                # After this many failures in a row, leave Redis alone for BREAKER_SECONDS,
+                # then let one call probe it.
+                "BREAKER_FAILURES": 3,
+                "BREAKER_SECONDS": envint("REDIS_BREAKER_SECONDS", 5),
+                # How long the per-process stand-in keeps anything while Redis is away.
+                "FALLBACK_SECONDS": envint("REDIS_FALLBACK_SECONDS", 10),
             },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Each Redis error that the cache swallows is logged (logger "django_redis.cache").
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # How long an anonymous public page may be served from the cache; publishing or editing
 # anything invalidates it at once on every app server. 0 turns the page cache off.

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from clinic.models import ClinicSettings
+from clinic.ops import resilient_cache
 from tests import factories
 from tests.personas import make_personas
 
@@ -16,6 +17,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _media_and_cache(settings, tmp_path):
     """Every test gets an empty media folder and an empty cache."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    resilient_cache._breakers.clear()  # each test starts with Redis trusted again
     cache.clear()
     yield
     cache.clear()

@@ -12,10 +12,10 @@ Ports 8250-8259 and Redis database 13 belong to these tests.
 
 import contextlib
 import datetime
+import json
 import socket
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 
@@ -27,6 +27,7 @@ from django.utils import timezone
 from clinic.management.commands.bench import Server, free_port
 from clinic.publishing import Status
 from tests import factories
+from tests.ops.proxy import Proxy
 
 # serialized_rollback: the groups and permissions made by data migrations come back after the
 # flush that ends a transactional test, for the tests that run after these.
@@ -126,9 +127,9 @@ def servers(count, static_root, stderr=None, **env):
             server.stop()
 
 
-def get(server, path):
+def get(server, path, timeout=10):
     try:
-        with urllib.request.urlopen(server.url + path, timeout=10) as response:
+        with urllib.request.urlopen(server.url + path, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -167,55 +168,11 @@ def test_two_servers_see_every_change_at_once(postgres_and_redis, static_root):
             assert "Edited title" not in get(server, "/blog/")[2]
 
 
-class Proxy:
-    """A TCP proxy in front of PostgreSQL that the test can cut and restore."""
-
-    def __init__(self, port, target):
-        self.port, self.target = port, target
-        self.sockets, self.listener = [], None
-
-    def start(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", self.port))
-        self.listener.listen()
-        threading.Thread(target=self.accept, args=(self.listener,), daemon=True).start()
-
-    def accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pump, args=(source, sink), daemon=True).start()
-
-    def pump(self, source, sink):
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_RDWR)
-
-    def stop(self):
-        # shutdown() wakes the thread blocked in accept(); close() alone would not.
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
-        self.listener.close()
-        for sock in self.sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        self.sockets = []
-
-
 def test_database_gone_then_back(postgres_and_redis, static_root):
     post = factories.PostFactory(title="Still here")
     db = connection.settings_dict
-    proxy = Proxy(free_port(set(range(8250, 8254))), (db["HOST"] or "127.0.0.1", 5432))
-    proxy.start()
+    proxy = Proxy((db["HOST"] or "127.0.0.1", 5432))
+    proxy.up()
     try:
         with servers(1, static_root, database_url=database_url(proxy.port), page_cache="0") as (
             server,
@@ -236,21 +193,41 @@ def test_database_gone_then_back(postgres_and_redis, static_root):
         proxy.stop()
 
 
-def test_redis_gone_still_serves_and_logs(postgres_and_redis, static_root, tmp_path):
+@pytest.mark.parametrize("fault", ["hang", "down"])
+def test_redis_fault_still_serves_fast_and_logs_once(
+    postgres_and_redis, static_root, tmp_path, fault
+):
+    """Redis hangs (accepts, never answers) or is gone: pages and /readyz answer within a
+    second, one log line per worker says so, and when Redis is back the server uses it again."""
     post = factories.PostFactory(title="From the database")
+    proxy = Proxy(REDIS)
+    proxy.up()
     log = tmp_path / "server.log"
-    with (
-        log.open("w") as stderr,
-        servers(
-            1,
-            static_root,
-            stderr=stderr,
-            database_url=database_url(),
-            redis_url="redis://127.0.0.1:8259/13",
-        ) as (server,),
-    ):
-        for _ in range(2):
-            status, _, html = get(server, post.get_absolute_url())
-            assert status == 200 and "From the database" in html
-        assert get(server, "/readyz")[0] == 503
-    assert "django_redis" in log.read_text()
+    try:
+        with (
+            log.open("w") as stderr,
+            servers(
+                1,
+                static_root,
+                stderr=stderr,
+                database_url=database_url(),
+                redis_url=f"redis://127.0.0.1:{proxy.port}/13",
+            ) as (server,),
+        ):
+            assert get(server, "/readyz", timeout=1)[0] == 200
+            getattr(proxy, fault)()
+            for _ in range(10):
+                status, _, html = get(server, post.get_absolute_url(), timeout=1)
+                assert status == 200 and "From the database" in html
+            status, _, body = get(server, "/readyz", timeout=1)
+            assert status == 503
+            assert json.loads(body)["cache"] == "unavailable"
+            proxy.up()
+            assert get(server, "/readyz", timeout=1)[0] == 200
+    finally:
+        proxy.down()
+    text = log.read_text()
+    assert "Traceback" not in text
+    lines = [line for line in text.splitlines() if "clinic.ops.resilient_cache" in line]
+    assert len(lines) <= 2 * 2  # per worker: the fault, and Redis back
+    assert "unavailable" in lines[0]

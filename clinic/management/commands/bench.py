@@ -138,6 +138,8 @@ def free_port(used):
         if port in used:
             continue
         with socket.socket() as sock:
+            # As gunicorn binds: a port whose last connections are in TIME_WAIT is free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
