@@ -370,6 +370,19 @@ RATELIMIT_USE_CACHE = "default"
 # About 8,000 words; also keeps the worst-case Markdown input well under a second to render.
 MARKDOWN_MAX_LENGTH = envint("MARKDOWN_MAX_LENGTH", 50_000)
 
+# "Complete this reference" from PubMed and Crossref (clinic/completion.py). Off unless switched
+# on: development and tests reach no outside service (tests point the addresses at 127.0.0.1).
+REFERENCE_COMPLETION = envbool("REFERENCE_COMPLETION", False)
+CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org")
+NCBI_EUTILS_URL = env("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+NCBI_IDCONV_URL = env(
+    "NCBI_IDCONV_URL", "https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles"
+)
+NCBI_API_KEY = env("NCBI_API_KEY")
+# Crossref and NCBI ask callers for a contact address ("polite" use, and to warn before blocking).
+REFERENCE_COMPLETION_EMAIL = env("REFERENCE_COMPLETION_EMAIL", env("DEFAULT_FROM_EMAIL"))
+REFERENCE_COMPLETION_TIMEOUT = envint("REFERENCE_COMPLETION_TIMEOUT", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
