@@ -76,7 +76,7 @@ class ImportForm(forms.Form):
             cleaned["format_used"], cleaned["candidates"] = importing.preview(
                 source, cleaned.get("format") or None
             )
-        except importing.TooLarge as error:
+        except importing.BadInput as error:
             self.add_error(field, str(error))
         return cleaned
 

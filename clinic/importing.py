@@ -32,8 +32,19 @@ _SALT = "clinic.importing.references"
 _KEY_RE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
-class TooLarge(ValueError):
+class BadInput(ValueError):
+    """The text cannot be imported at all; the message is shown beside the field."""
+
+
+class TooLarge(BadInput):
     """The text or file is over the size or item limit; the message says which and by how much."""
+
+
+# CSL-JSON needs five levels (list, item, author list, author, date parts); anything far deeper
+# is not a reference list, and would exhaust the JSON reader's recursion.
+MAX_JSON_DEPTH = 32
+# Control characters other than tab, newline and carriage return: a binary file, not text.
+_BINARY_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -93,9 +104,52 @@ def check_size(text: str) -> None:
         )
 
 
+def check_text(text: str) -> None:
+    """Refuse what no reader should be given: too large, binary, or JSON nested absurdly deep."""
+    check_size(text)
+    binary = len(_BINARY_RE.findall(text[:100_000]))
+    if binary:
+        raise BadInput(
+            f"This is not text: it holds {binary} control character{'s' if binary > 1 else ''} "
+            "(a PDF, a Word document or an image?). Paste the references as text, or choose a "
+            ".txt, .ris, .bib, .nbib or .json file."
+        )
+    depth = json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise BadInput(
+            f"This JSON is nested {depth:,} levels deep; a CSL-JSON reference list needs no more "
+            f"than {MAX_JSON_DEPTH}. Export the references again as CSL-JSON."
+        )
+
+
+def json_depth(text: str) -> int:
+    """How deep the brackets of a JSON text go, without parsing it (0 if it is not JSON)."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped[:1] not in ("[", "{"):
+        return 0
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in stripped:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def preview(text: str, fmt: str | None = None) -> tuple[str, list[Candidate]]:
     """Read ``text`` (format detected when ``fmt`` is None) into checked candidates."""
-    check_size(text)
+    check_text(text)
     fmt = fmt or formats.detect_format(text)
     items = formats.read(text, fmt)
     if len(items) > MAX_ITEMS:

@@ -62,7 +62,7 @@ def detect_format(text: str) -> str:
     if stripped[:1] in "[{":
         try:
             json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             # "[{" or "{" starts no reference list ("[1] Cherkin…" does): broken JSON, so the
             # reader can say where it breaks.
             if re.match(r"\[\s*\{|\{\s*\"", stripped):
@@ -825,7 +825,7 @@ def _medline_to_csl(tags: list[tuple[str, str]]) -> dict:
 def _read_csl_json(text: str) -> list[ImportItem]:
     try:
         data = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         return [
             ImportItem(
                 source=text[:500],
