@@ -61,6 +61,15 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# Patient data (names, contact details, messages) is encrypted at rest with Fernet keys derived
+# from SECRET_KEY (django-fernet-encrypted-fields: PBKDF2 of SECRET_KEY, then of each of
+# SECRET_KEY_FALLBACKS, with each salt in PATIENT_DATA_KEYS). The first pair encrypts, every pair
+# decrypts. Rotate: new SECRET_KEY, the old one in SECRET_KEY_FALLBACKS, then
+# `manage.py rotate_patient_data_key`. Keep SECRET_KEY backed up apart from the database
+# backups: without it they cannot be read (docs/patient-data.md).
+SALT_KEY = envlist("PATIENT_DATA_KEYS", ["clinic-patient-data"])
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -69,6 +78,7 @@ INSTALLED_APPS = [
     "clinic",
     "blog",
     "conditions",
+    "clinic.patients",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ class Personas:
     editor: User
     admin: User
     visitor: User  # logged in, but not staff
+    receptionist: User
 
 
 def make_user(username, *, group=None, staff=True, superuser=False):
@@ -42,13 +43,17 @@ def ensure_roles():
     from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
 
-    if Group.objects.filter(name__in=["Practitioners", "Editors"]).count() == 2:
+    if Group.objects.filter(name__in=["Practitioners", "Editors", "Reception"]).count() == 3:
         return
     ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    for module, name in [("0002_roles", "ROLES"), ("0004_publish_permissions", "GRANTS")]:
-        grants = getattr(importlib.import_module(f"clinic.migrations.{module}"), name)
+    for module, name in [
+        ("clinic.migrations.0002_roles", "ROLES"),
+        ("clinic.migrations.0004_publish_permissions", "GRANTS"),
+        ("clinic.patients.migrations.0002_roles", "GRANTS"),
+    ]:
+        grants = getattr(importlib.import_module(module), name)
         for group_name, codenames in grants.items():
             group, _ = Group.objects.get_or_create(name=group_name)
             for dotted in codenames:
@@ -70,4 +75,5 @@ def make_personas() -> Personas:
         editor=make_user("editor", group="Editors"),
         admin=make_user("admin", superuser=True),
         visitor=make_user("visitor", staff=False),
+        receptionist=make_user("reception", group="Reception"),
     )
