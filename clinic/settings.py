@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "blog",
     "conditions",
     "clinic.patients",
+    "clinic.migration",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     # One JSON log line per page request (after WhiteNoise: static files are not logged).
     "clinic.middleware.RequestLogMiddleware",
     "clinic.middleware.DatabaseUnavailableMiddleware",
+    # Addresses of the old Blogger or WordPress site: a permanent redirect where we have no page.
+    "clinic.migration.redirects.RedirectFallbackMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous public pages, whole, from the shared cache (clinic/cache.py). Anything that
     # makes the body differ per request (a CSP nonce) must sit below it, so that the headers

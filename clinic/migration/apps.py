@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MigrationConfig(AppConfig):
+    """Moving a clinic in: importing a Blogger or WordPress site, and its old addresses."""
+
+    name = "clinic.migration"
+    label = "migration"
+    verbose_name = "Moving in from Blogger or WordPress"
