@@ -6,6 +6,7 @@ from blog.models import Post, Tag
 from clinic.migration import importer
 from clinic.migration.models import ImportedItem, Redirect
 from clinic.models import Practitioner, Reference
+from clinic.patients.models import Comment
 from clinic.publishing import Status
 from conditions.models import Condition
 from tests.migration import exports
@@ -25,6 +26,7 @@ def state():
         "redirects": sorted(Redirect.objects.values_list("old_path", "new_path")),
         "items": list(ImportedItem.objects.values_list("original_id", "updated_at")),
         "practitioners": Practitioner.objects.count(),
+        "comments": list(Comment.objects.values_list("original_id", "status", "body")),
     }
 
 
@@ -67,6 +69,10 @@ def test_blogger_takeout_into_the_demo_clinic(demo, takeout, client):
     assert "Exercise programmes" in treatments and "[@haake2007]" in treatments
     assert Reference.objects.filter(key="haake2007").exists()
     assert report["counts"]["page: created"] == 1
+    (comment,) = Comment.objects.approved().for_page(post)
+    assert (comment.author_name, comment.source) == ("Margaret", "blogger")
+    assert comment.body == "Thank you, this was really helpful.\nI have had back pain for years."
+    assert comment.created_at.isoformat() == "2022-09-20T17:30:00+00:00"
 
     response = client.get("/blog/acupuncture-for-low-back-pain/")
     assert response.status_code == 200
@@ -135,6 +141,8 @@ def test_wordpress_export(wxr, client):
         "10.1002/14651858.cd001351.pub2",
     ]
     assert "[@" in post.body and "wp:" not in post.body
+    # Only the approved comment; pending and spam ones are never published (nor stored).
+    assert list(Comment.objects.values_list("author_name", "status")) == [("Margaret", "approved")]
     draft = Post.objects.get(title="Dry needling: how it differs")
     assert draft.status == Status.DRAFT and draft.slug == "dry-needling-how-it-differs"
     # Terms no imported post uses are not created; attachments are not content.
