@@ -36,6 +36,7 @@ from django.http import HttpResponse
 from django.utils.http import http_date
 
 from clinic.ops import resilient_cache
+from clinic.security import add_missing
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +178,20 @@ def environ_is_cacheable(environ):
     if "preview" in path or "preview" in query or "token" in query:
         return False
     admin_prefix = f"/{settings.ADMIN_PATH}/"
-    return not path.startswith((admin_prefix, "/editor/", "/healthz", "/readyz"))
+    # Static files and media have their own (far-future) caching; no lookup for them.
+    files = tuple(f"/{url.lstrip('/')}" for url in (settings.STATIC_URL, settings.MEDIA_URL))
+    return not path.startswith((admin_prefix, "/editor/", "/healthz", "/readyz", *files))
+
+
+def environ_scheme(environ):
+    """http or https, as Django's request.scheme decides (the proxy's header only if trusted)."""
+    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if header:
+        name, secure_value = header
+        value = environ.get(name)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
 
 
 def request_is_cacheable(request):
@@ -248,6 +262,8 @@ def fast_path(application):
             status, content = 304, b""
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-type",)]
         headers = [*headers, ("Content-Length", str(len(content))), ("X-Page-Cache", "hit")]
+        # Stored below the middleware that adds them: the same headers as any other answer.
+        headers = add_missing(headers, environ_scheme(environ) == "https")
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         log_hit(environ, status, started)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]

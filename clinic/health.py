@@ -48,4 +48,7 @@ def readyz(request):
     body = {"status": "ok" if ready else "unavailable", **checks}
     if degraded:
         body["degraded"] = degraded
-    return JsonResponse(body, status=200 if ready else 503)
+    response = JsonResponse(body, status=200 if ready else 503)
+    # A balancer asks every few seconds: the fault is logged where it happens, not per probe.
+    response._has_been_logged = True
+    return response

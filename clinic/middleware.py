@@ -20,6 +20,8 @@ def service_unavailable():
     response = HttpResponse(get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # clinic.database logs one line per request; Django would add a traceback to each.
+    response._has_been_logged = True
     return response
 
 

@@ -95,8 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # Outermost: the same security headers on every answer (clinic/security.py).
     "clinic.security.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # One JSON log line per page request (after WhiteNoise: static files are not logged).
     "clinic.middleware.RequestLogMiddleware",

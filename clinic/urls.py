@@ -1,10 +1,13 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from blog import feeds
 from clinic import editor, health, review, two_factor, views
+from clinic.ops import media
 from clinic.sitemaps import SITEMAPS
 
 app_patterns = (
@@ -64,10 +67,11 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.AWS_STORAGE_BUCKET_NAME and settings.MEDIA_URL.startswith("/"):
+    # Media on local disk, served by the app servers for a long lifetime (clinic/ops/media.py).
+    urlpatterns.append(
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media.media)
+    )
 
 handler404 = "clinic.views.page_not_found"
 handler500 = "clinic.views.server_error"

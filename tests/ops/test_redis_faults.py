@@ -15,8 +15,8 @@ import time_machine
 from django.core.cache import caches
 
 from clinic.ops import resilient_cache
+from clinic.ops.tcp_proxy import Proxy
 from tests import factories
-from tests.ops.proxy import Proxy
 
 REDIS = ("127.0.0.1", 6379)
 pytestmark = pytest.mark.usefixtures("clinic")

@@ -25,9 +25,9 @@ from django.db import connection
 from django.utils import timezone
 
 from clinic.management.commands.bench import Server, free_port
+from clinic.ops.tcp_proxy import Proxy
 from clinic.publishing import Status
 from tests import factories
-from tests.ops.proxy import Proxy
 
 # serialized_rollback: the groups and permissions made by data migrations come back after the
 # flush that ends a transactional test, for the tests that run after these.

@@ -1,4 +1,4 @@
-"""A TCP proxy that a test controls, in front of a real Redis or PostgreSQL.
+"""A TCP proxy that a test or `manage.py bench_faults` controls, in front of Redis or PostgreSQL.
 
 - ``up``: bytes go through both ways.
 - ``hang``: connections are accepted (new and existing ones) but nothing is ever answered, like
