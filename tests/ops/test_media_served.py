@@ -1,5 +1,7 @@
 """Uploaded images under `make serve`: gunicorn with DEBUG off and media on local disk."""
 
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
@@ -30,6 +32,13 @@ def test_an_uploaded_image_is_served_in_production(tmp_path):
     (settings.MEDIA_ROOT / "uploads" / "page.html").write_text("<script>alert(1)</script>")
     env = server_env(static_root=tmp_path / "static", redis_url="")
     env |= {"MEDIA_ROOT": str(settings.MEDIA_ROOT), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    # A 404 may look for a redirect from the old site: the database must exist.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+    )
     server = Server("clinic.wsgi:application", free_port(set()), env, 1)
     try:
         status, headers, body = fetch(server.url + stored.url)
