@@ -122,15 +122,29 @@ def test_scheduled_post_appears_on_time(client):
         assert "Scheduled for later" in client.get(reverse("blog:index")).content.decode()
 
 
-def test_logged_in_staff_are_never_served_or_stored(client, personas, django_assert_num_queries):
+def test_logged_in_staff_are_never_served_or_stored(client, personas):
+    """Staff get their own page (never the stored one), and what they get is never stored."""
     post = factories.PostFactory(title="Shared article")
-    client.get(post.get_absolute_url())  # anonymous: stored
+    url = post.get_absolute_url()
+
+    # Never stored: a member of staff visits first; the anonymous visit after them is a miss.
     client.login(username="editor", password=PASSWORD)
-    response = client.get(post.get_absolute_url())
+    response = client.get(url)
     assert response.status_code == 200
     assert response.wsgi_request.page_cache == "bypass"
+    assert "X-Page-Cache" not in response
     client.logout()
-    assert client.get(post.get_absolute_url()).wsgi_request.page_cache in {"hit", "bypass"}
+    response = client.get(url)
+    assert response.wsgi_request.page_cache == "miss"
+    assert response["X-Page-Cache"] == "miss"
+
+    # Never served: the anonymous page is stored now, and staff still bypass it.
+    client.login(username="editor", password=PASSWORD)
+    response = client.get(url)
+    assert response.wsgi_request.page_cache == "bypass"
+    assert "X-Page-Cache" not in response
+    client.logout()
+    assert client.get(url).wsgi_request.page_cache == "hit"
 
 
 def test_answers_that_are_not_public_pages_are_not_stored(client, db):
