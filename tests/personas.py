@@ -1,8 +1,10 @@
 """The people who use the site, as test users: one module for every test (as healthchecks does)."""
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.contrib.auth.models import Group, User
+from django.urls import reverse
 
 from clinic.models import Practitioner
 from tests import factories
@@ -19,6 +21,15 @@ class Personas:
     admin: User
     visitor: User  # logged in, but not staff
     receptionist: User
+
+
+def admin_login_url(next_url: str) -> str:
+    """Where the admin sends anyone who is not logged-in staff: its log-in page, then back.
+
+    Written out rather than asked of Django, so that a changed log-in URL or a lost `next`
+    fails the permission tests.
+    """
+    return f"{reverse('admin:login')}?{urlencode({'next': next_url}, safe='/', quote_via=quote)}"
 
 
 def make_user(username, *, group=None, staff=True, superuser=False):

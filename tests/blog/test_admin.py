@@ -6,7 +6,7 @@ from django.urls import reverse
 from blog.models import Post
 from clinic.publishing import Status
 from tests import factories
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, admin_login_url
 
 pytestmark = pytest.mark.usefixtures("clinic")
 
@@ -115,10 +115,13 @@ def test_change_article_keeps_numbering_after_edit(admin_client_, personas):
     "url_name", ["admin:blog_post_changelist", "admin:blog_post_add", "admin:clinic_reference_add"]
 )
 def test_admin_pages_need_staff_login(client, personas, url_name):
+    """Anonymous and logged-in non-staff: the admin's log-in, then back; staff: the page."""
     url = reverse(url_name)
-    assert client.get(url).status_code == 302
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == admin_login_url(url)
     client.login(username="visitor", password=PASSWORD)
-    assert client.get(url).status_code == 302
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == admin_login_url(url)
     client.login(username="practitioner", password=PASSWORD)
     assert client.get(url).status_code == 200
 

@@ -7,7 +7,7 @@ from blog.models import Post
 from clinic.models import Reference
 from clinic.publishing import Status
 from tests import factories
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, admin_login_url
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,10 @@ def form_data(client, url):
 def test_retracted_list_permissions(client, personas, username, status):
     if username:
         assert client.login(username=username, password=PASSWORD)
-    assert client.get(RETRACTED_URL).status_code == status
+    response = client.get(RETRACTED_URL)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"] == admin_login_url(RETRACTED_URL)
 
 
 def test_retracted_list_names_every_citing_page_and_public_pages_flag_it(client, personas):

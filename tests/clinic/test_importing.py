@@ -12,7 +12,7 @@ from clinic import importing
 from clinic.models import Reference
 from tests import factories
 from tests.clinic.citations import test_formats
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, admin_login_url
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_permission_matrix(client, personas, username, status):
     response = client.get(URL)
     assert response.status_code == status
     if status == 302:
-        assert "/admin/login/" in response["Location"]
+        assert response["Location"] == admin_login_url(URL)
 
 
 def test_staff_without_add_permission_is_refused(client, personas):
