@@ -33,8 +33,19 @@ def test_blog_index_shows_teasers_with_date_author_and_excerpt(client, db):
     assert "Dr Helen Marsh" in html
     assert "Read more" in html
     # Excerpts end at a word, with no leftover citation marker.
-    assert "Acupuncture may help . word" in html or "Acupuncture may help. word" in html
+    assert "Acupuncture may help" in html
     assert "[1]" not in html and "cherkin" not in html
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="clinic.markdown.strip_citations removes the marker but not the space before it, "
+    "so an excerpt reads 'may help . word'; the old test accepted either spelling",
+)
+def test_an_excerpt_closes_up_the_space_a_citation_leaves(client, db):
+    factories.PostFactory(summary="", body="Acupuncture may help [@cherkin2009]. " + "word " * 80)
+    html = client.get(reverse("blog:index")).content.decode()
+    assert "Acupuncture may help. word" in html
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -87,7 +98,12 @@ def test_unpublished_articles_are_hidden_everywhere(client, db, fields):
         visible.get_absolute_url(),
         post.author.get_absolute_url(),
     ]:
-        assert "Hidden article" not in client.get(url).content.decode(), url
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert "Hidden article" not in html, url
+        if url != reverse("blog:tag", args=["hidden"]):
+            assert "Visible article" in html, url  # the control: the list does list articles
 
 
 def test_scheduled_article_appears_when_its_time_comes(client, db, time_machine):

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.usefixtures("clinic")
 
 @pytest.mark.parametrize("count", [1, 50])
 def test_a_to_z_groups_by_letter(client, db, django_assert_num_queries, count):
-    factories.ConditionFactory(name="Back pain", alternative_names="lumbago")
+    factories.ConditionFactory(name="Back pain", slug="back-pain", alternative_names="lumbago")
     factories.ConditionFactory(name="Anxiety")
     factories.ConditionFactory.create_batch(count - 1)
     factories.ConditionFactory(name="Neck pain", status=Status.DRAFT)
@@ -17,7 +17,7 @@ def test_a_to_z_groups_by_letter(client, db, django_assert_num_queries, count):
         response = client.get(reverse("conditions:index"))
     html = response.content.decode()
     assert html.index('id="letter-A"') < html.index('id="letter-B"')
-    assert '<a href="/conditions/back-pain/">Back pain</a>' in html or "Back pain" in html
+    assert '<a href="/conditions/back-pain/">Back pain</a>' in html
     assert "(also called lumbago)" in html
     assert "Neck pain" not in html
 
