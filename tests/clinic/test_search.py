@@ -103,17 +103,17 @@ def test_only_published_content_is_found(client, db, fields):
 
 
 @pytest.mark.parametrize("count", [1, 30])
-def test_search_query_count_is_constant(client, db, django_assert_max_num_queries, count):
+def test_search_query_count_is_constant(client, db, django_assert_num_queries, count):
     """Guards an N+1 per result (authors, conditions): conditions, articles, settings."""
     factories.PostFactory.create_batch(count, body="About acupuncture.")
     factories.ConditionFactory.create_batch(count, overview="About acupuncture.")
-    with django_assert_max_num_queries(3):
+    with django_assert_num_queries(3):
         response = get(client, "acupuncture")
     assert response.content.decode().count('class="result"') == min(2 * count, 30)
 
 
-def test_no_results_query_count(client, back_pain, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+def test_no_results_query_count(client, back_pain, django_assert_num_queries):
+    with django_assert_num_queries(4):
         assert get(client, "zzzz").status_code == 200
 
 

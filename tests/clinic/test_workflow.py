@@ -155,9 +155,7 @@ def test_mark_reviewed_moves_review_dates_and_edits_do_not(personas, published_p
     assert refreshed(post).last_reviewed == datetime.date(2026, 3, 31)
 
 
-def test_review_dates_shown_at_the_foot_of_public_pages(
-    client, personas, published_post, django_assert_max_num_queries
-):
+def test_review_dates_shown_at_the_foot_of_public_pages(client, personas, published_post):
     workflow.mark_reviewed(
         page=published_post,
         by=personas.editor,
