@@ -143,8 +143,11 @@ def test_a_phone_photo_dragged_into_the_editor_appears_upright_resized_without_g
     # A 12-megapixel photo held sideways (EXIF orientation 6), with a GPS position.
     photo = base64.b64encode(phone_photo(4000, 3000)).decode()
     page.evaluate(DROP_FILE, ["#id_body", "IMG_2041.JPG", "image/jpeg", photo])
+    # Re-encoding 12 megapixels into three sizes takes seconds on a busy machine: the default
+    # 5 s wait made this fail under load (a wait, not a timing claim).
     expect(editor).to_have_value(
-        re.compile(r"!\[Describe this image\]\(/media/uploads/\w+-1600w\.jpg\)")
+        re.compile(r"!\[Describe this image\]\(/media/uploads/\w+-1600w\.jpg\)"),
+        timeout=30_000,
     )
     image = page.locator(".markdownx-preview img").first
     expect(image).to_be_visible()
