@@ -84,8 +84,11 @@ def test_practitioners_cannot_take_editor_steps(personas, draft, step):
 
 
 def test_someone_elses_page_cannot_be_submitted(personas, draft):
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="Only the author or an editor can submit"):
         workflow.submit(page=draft, by=personas.other_practitioner_user)
+    assert refreshed(draft).status == Status.DRAFT
+    assert not Transition.objects.exists()
+    assert mail.outbox == []
 
 
 def test_scheduled_page_becomes_public_at_its_time(personas, draft):
@@ -102,7 +105,7 @@ def test_unpublish(personas, published_post):
     workflow.unpublish(page=published_post, by=personas.editor, note="Out of date.")
     assert refreshed(published_post).status == Status.UNPUBLISHED
     assert not Post.objects.published().exists()
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(workflow.WorkflowError, match="Only a published or scheduled page"):
         workflow.unpublish(page=published_post, by=personas.editor)
 
 
