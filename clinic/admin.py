@@ -1,7 +1,9 @@
 import datetime
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
@@ -21,6 +23,7 @@ from clinic import (
     history,
     markdown,
     preview,
+    reference_changes,
     references,
     uploads,
     workflow,
@@ -81,11 +84,24 @@ class PractitionerAdmin(uploads.ImageUploadsAdminMixin, MarkdownxModelAdmin):
     Media = EditorMedia
 
 
+class WaitingFilter(admin.SimpleListFilter):
+    """Editors find the changes to cited references that wait for them."""
+
+    title = "change waiting for an editor"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Waiting for an editor")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(pending={}) if self.value() == "yes" else queryset
+
+
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
     form = admin_references.ReferenceForm
     list_display = ["key", "short_title", "first_author", "year", "study_type", "retracted"]
-    list_filter = ["type", "study_type", "retracted"]
+    list_filter = [WaitingFilter, "type", "study_type", "retracted"]
     search_fields = ["key", "title", "doi", "pmid", "container_title", "authors"]
     readonly_fields = ["formatted", "cited_by"]
     actions = ["export_ris", "export_bibtex", "export_csl_json"]
@@ -111,9 +127,11 @@ class ReferenceAdmin(admin.ModelAdmin):
         ("Notes", {"fields": ["notes", "original_text"], "classes": ["collapse"]}),
     ]
 
+    change_form_template = "admin/clinic/reference/change_form.html"
+
     def get_urls(self):
         def wrap(view):
-            return self.admin_site.admin_view(lambda request: view(request, self))
+            return self.admin_site.admin_view(lambda request, **kw: view(request, self, **kw))
 
         return [
             path("import/", wrap(admin_references.import_view), name="clinic_reference_import"),
@@ -122,13 +140,90 @@ class ReferenceAdmin(admin.ModelAdmin):
                 wrap(admin_references.retracted_view),
                 name="clinic_reference_retracted",
             ),
+            path(
+                "<int:pk>/complete/",
+                wrap(admin_references.complete_view),
+                name="clinic_reference_complete",
+            ),
+            path(
+                "<int:pk>/decide/",
+                wrap(admin_references.decide_view),
+                name="clinic_reference_decide",
+            ),
             *super().get_urls(),
         ]
 
+    # Governance (clinic/reference_changes.py) ------------------------------------------------
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._viewer = request.user  # "cited by" lists only the pages this person may see
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        # While a change waits for an editor, only an editor may change the reference.
+        return not obj.pending or reference_changes.can_approve(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or reference_changes.can_delete(request.user, obj))
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if not reference_changes.can_approve(request.user):
+            # Bulk delete checks no object: practitioners delete one of their own at a time.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and reference_changes.key_locked(obj):
+            fields.append("key")
+        return fields
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+        request._reference_pending = False
+        if not change:
+            obj.created_by = request.user
+        elif reference_changes.needs_editor(request.user, obj):
+            reference_changes.stage(obj, by=request.user, changed=form.changed_data)
+            request._reference_pending = True
+            return
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Added." if not change else "Changed.")
+            super().save_model(request, obj, form, change)
         if change:
-            references.rerender_citing_pages(obj)
+            reference_changes.rerender(obj)
+        for message in admin_references.save_warnings(obj):
+            messages.warning(request, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_reference_pending", False):
+            pages = reference_changes.visible(request.user, reference_changes.live_pages(obj))
+            messages.warning(
+                request,
+                format_html(
+                    "Your change to {} waits for an editor: live pages cite this reference{}. "
+                    "They stay as they are until an editor approves the change.",
+                    obj.key,
+                    format_html(" ({})", ", ".join(str(page) for page in pages)) if pages else "",
+                ),
+            )
+            return redirect(obj.get_admin_url())
+        return super().response_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                extra_context.update(admin_references.governance_context(request, obj))
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Export selected references as RIS", permissions=["view"])
     def export_ris(self, request, queryset):
@@ -159,11 +254,20 @@ class ReferenceAdmin(admin.ModelAdmin):
     def cited_by(self, obj):
         if obj.pk is None:
             return "—"
-        pages = [*obj.posts.all(), *obj.conditions.all()]
+        pages = reference_changes.citing_pages(obj)
+        viewer = getattr(obj, "_viewer", None)
+        shown = reference_changes.visible(viewer, pages) if viewer is not None else []
         if not pages:
             return "Not cited on any page yet."
+        if not shown:
+            return "Cited on pages you cannot see (other authors' drafts)."
         return format_html_join(
-            ", ", '<a href="{}">{}</a>', ((page.get_absolute_url(), str(page)) for page in pages)
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (page.get_absolute_url() if page.is_public else _admin_url(page), str(page))
+                for page in shown
+            ),
         )
 
 
@@ -684,3 +788,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _admin_url(obj):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])

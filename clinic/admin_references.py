@@ -2,8 +2,6 @@
 pages (wired in through ReferenceAdmin.get_urls; the logic lives in clinic.importing), and the
 reference form (authors as lines of text, duplicates offered instead of a copy)."""
 
-import re
-
 from django import forms
 from django.contrib import messages
 from django.core import signing
@@ -12,7 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
-from clinic import importing
+from clinic import completion, importing, reference_changes
 from clinic.citations import formats, identifiers
 from clinic.citations.style import format_references
 from clinic.models import ClinicSettings, Reference
@@ -101,7 +99,11 @@ def import_view(request, model_admin):
     return TemplateResponse(request, "admin/clinic/reference/import.html", context)
 
 
-def _preview_context(candidates, fmt, error=None):
+def _chosen(request) -> set[int]:
+    return {int(n) for n in request.POST.getlist("chosen") if n.isdigit()}
+
+
+def _preview_context(candidates, fmt, error=None, chosen=None):
     # Each readable record as the page will print it, formatted in one citeproc run.
     readable = [c for c in candidates if c.reference is not None and not c.errors]
     style = ClinicSettings.load().citation_style
@@ -109,8 +111,17 @@ def _preview_context(candidates, fmt, error=None):
         readable, format_references([c.reference.to_csl() for c in readable], style), strict=True
     ):
         candidate.formatted = formatted.text
+    for candidate in candidates:
+        # First showing: ticked when importable and not doubtful. Shown again (after a
+        # correction or a completion): what the person had ticked, if it can still be imported.
+        candidate.checked = (
+            candidate.ticked
+            if chosen is None
+            else (candidate.importable and candidate.number in chosen)
+        )
     return {
         "candidates": candidates,
+        "completion_enabled": completion.enabled(),
         "format_name": formats.FORMAT_NAMES.get(fmt, fmt),
         "payload": importing.sign(candidates, fmt),
         "importable_count": sum(c.importable for c in candidates),
@@ -120,21 +131,42 @@ def _preview_context(candidates, fmt, error=None):
 
 def _confirm(request, model_admin, context):
     try:
-        fmt, candidates = importing.unsign(request.POST["payload"])
+        fmt, candidates = importing.unsign(request.POST["payload"], request.POST)
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         messages.error(
             request, "This preview has expired or was changed. Paste the references again."
         )
         return redirect("admin:clinic_reference_import")
-    chosen = {int(n) for n in request.POST.getlist("chosen") if n.isdigit()}
+    if "complete" in request.POST or "recheck" in request.POST:
+        # "Check again" after corrections, or "Complete this reference" on one row: the preview
+        # again, nothing saved.
+        number = request.POST.get("complete", "")
+        for candidate in candidates:
+            if number.isdigit() and candidate.number == int(number):
+                importing.complete(candidate)
+        context.update(_preview_context(candidates, fmt, chosen=_chosen(request)))
+        context["form"] = ImportForm()
+        return TemplateResponse(request, "admin/clinic/reference/import.html", context)
+    chosen = _chosen(request)
+    for candidate in candidates:
+        if candidate.reference is not None:
+            candidate.reference.created_by = request.user
     try:
         saved = importing.import_references(candidates, chosen)
     except ValidationError as error:
-        context.update(_preview_context(candidates, fmt, error=" ".join(error.messages)))
+        context.update(
+            _preview_context(candidates, fmt, error=" ".join(error.messages), chosen=chosen)
+        )
         context["form"] = ImportForm()
         return TemplateResponse(request, "admin/clinic/reference/import.html", context)
     for reference in saved:
         model_admin.log_addition(request, reference, [{"added": {"name": "import"}}])
+    warned = [ref.key for ref in saved if save_warnings(ref)]
+    if warned:
+        messages.warning(
+            request,
+            "Saved without an author or a title (check them when you can): " + ", ".join(warned),
+        )
     messages.success(
         request,
         format_html(
@@ -167,6 +199,8 @@ def retracted_view(request, model_admin):
         )
         for link in links:
             page = getattr(link, owner)
+            if not reference_changes.may_see(request.user, page):
+                continue  # another author's draft: not theirs to see
             rows.append(
                 {
                     "page": page,
@@ -195,12 +229,6 @@ def _admin_url(obj):
 # The reference form: authors as lines of text, duplicates offered instead of a copy
 # ---------------------------------------------------------------------------------------
 
-_ET_AL_LINE = re.compile(r"(?:et\.?\s*al\.?|and others|…|\.\.\.)", re.IGNORECASE)
-# "Cherkin DC" or "Cherkin D.C.": a family name then initials, as Vancouver lists print them.
-_VANCOUVER_NAME = re.compile(
-    r"(?P<family>[^\W\d_][\w'\u2019 -]*?)\s+(?P<given>(?:[A-Z]\.?-?){1,4})"
-)
-
 
 class AuthorsField(forms.CharField):
     """Authors in order, one a line: "Family, Given", "Family GN", or a group's name."""
@@ -208,43 +236,10 @@ class AuthorsField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 6, "cols": 60})
 
     def prepare_value(self, value):
-        if not isinstance(value, list):
-            return value
-        lines = []
-        for author in value:
-            if not isinstance(author, dict):
-                continue
-            if author.get("literal"):
-                literal = author["literal"]
-                lines.append(f"{{{literal}}}" if "," in literal else literal)
-            else:
-                given = author.get("given", "")
-                lines.append(f"{author.get('family', '')}, {given}".strip().rstrip(","))
-        return "\n".join(lines)
+        return importing.authors_text(value) if isinstance(value, list) else value
 
     def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        authors = []
-        for line in (value or "").splitlines():
-            line = " ".join(line.split()).strip(" ;")
-            if not line:
-                continue
-            if _ET_AL_LINE.fullmatch(line):
-                authors.append({"et_al": True})
-            elif line.startswith("{") and line.endswith("}"):
-                authors.append({"literal": line[1:-1].strip()})
-            elif "," in line:
-                family, _, given = line.partition(",")
-                author = {"family": family.strip()}
-                if given.strip():
-                    author["given"] = given.strip()
-                authors.append(author)
-            elif match := _VANCOUVER_NAME.fullmatch(line):
-                authors.append({"family": match["family"], "given": match["given"]})
-            else:
-                authors.append({"literal": line})
-        return authors
+        return value if isinstance(value, list) else importing.parse_authors(value)
 
     def has_changed(self, initial, data):
         return self.to_python(self.prepare_value(initial)) != self.to_python(data)
@@ -310,3 +305,144 @@ class ReferenceForm(forms.ModelForm):
                 existing.key,
             ),
         )
+
+
+# ---------------------------------------------------------------------------------------
+# One reference: warnings, the change waiting for an editor, completion
+# ---------------------------------------------------------------------------------------
+
+
+def save_warnings(reference: Reference) -> list[str]:
+    warnings = []
+    if not reference.authors and reference.type == Reference.Type.ARTICLE:
+        warnings.append(
+            f"Saved without an author: {reference.key}. Fine for an editorial; if the source "
+            "names authors, add them."
+        )
+    if not reference.title.strip():
+        warnings.append(f"Saved without a title: {reference.key}. Add it when you can.")
+    return warnings
+
+
+def governance_context(request, reference: Reference) -> dict:
+    from clinic import reference_changes as changes
+
+    return {
+        "pending_rows": changes.pending_rows(reference),
+        "can_approve": changes.can_approve(request.user),
+        "reference_history": list(changes.history(reference)[:20]),
+        "completion_enabled": completion.enabled(),
+        "live_pages": changes.visible(request.user, changes.live_pages(reference)),
+        "needs_editor": changes.needs_editor(request.user, reference),
+    }
+
+
+def _reference_or_404(model_admin, request, pk):
+    from django.http import Http404
+
+    reference = model_admin.get_object(request, str(pk))
+    if reference is None:
+        raise Http404
+    return reference
+
+
+def decide_view(request, model_admin, pk):
+    """An editor approves or refuses the change waiting on a cited reference."""
+    from django.http import HttpResponseNotAllowed
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    reference = _reference_or_404(model_admin, request, pk)
+    if not reference_changes.can_approve(request.user):
+        raise PermissionDenied
+    try:
+        if "approve" in request.POST:
+            reference_changes.approve(reference, by=request.user)
+            messages.success(
+                request, f"The change to {reference.key} is approved; the pages citing it show it."
+            )
+        else:
+            reference_changes.refuse(reference, by=request.user, note=request.POST.get("note", ""))
+            messages.success(request, f"The change to {reference.key} was refused.")
+    except reference_changes.ChangeRefused as error:
+        messages.error(request, str(error))
+    return redirect(reference.get_admin_url())
+
+
+def complete_view(request, model_admin, pk):
+    """ "Complete this reference": what PubMed or Crossref knows, beside the record, field by
+    field; the ticked fields are saved through the usual rules (an editor's approval when live
+    pages cite it)."""
+    from django.http import HttpResponseNotAllowed
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    reference = _reference_or_404(model_admin, request, pk)
+    if not model_admin.has_change_permission(request, reference):
+        raise PermissionDenied
+    fields = completion.FIELDS
+    if "apply" in request.POST:
+        chosen = [name for name in fields if f"use-{name}" in request.POST]
+        if not chosen:
+            messages.error(request, "Tick at least one field to use.")
+            return redirect(reference.get_admin_url())
+        errors: list[str] = []
+        importing.apply_edits(
+            reference, {name: request.POST[f"use-{name}"] for name in chosen}, errors
+        )
+        for name in ("month", "day", "container_title_short"):
+            if name in chosen:
+                value = request.POST[f"use-{name}"].strip()
+                if name == "container_title_short":
+                    reference.container_title_short = value[:120]
+                elif value.isdigit():
+                    setattr(reference, name, int(value))
+        try:
+            reference.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors += importing._messages(error)
+        if errors:
+            messages.error(request, "Nothing was changed: " + " ".join(errors))
+            return redirect(reference.get_admin_url())
+        if reference_changes.needs_editor(request.user, reference):
+            try:
+                reference_changes.stage(reference, by=request.user, changed=chosen)
+            except reference_changes.ChangeRefused as error:
+                messages.error(request, str(error))
+            else:
+                messages.warning(
+                    request,
+                    f"Your change to {reference.key} waits for an editor: live pages cite it.",
+                )
+            return redirect(reference.get_admin_url())
+        import reversion
+
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Completed from " + request.POST.get("source", "PubMed/Crossref"))
+            reference.save()
+        reference_changes.rerender(reference)
+        model_admin.log_change(request, reference, [{"changed": {"fields": chosen}}])
+        messages.success(request, f"{reference.key} was completed: {', '.join(chosen)}.")
+        return redirect(reference.get_admin_url())
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": reference,
+        "title": f"Complete {reference.key} from PubMed and Crossref",
+    }
+    try:
+        found = completion.complete(reference.to_csl())
+    except completion.CompletionError as error:
+        context["completion_error"] = str(error)
+    else:
+        other = Reference.from_csl(found.csl)
+        rows = completion.differences(reference, other)
+        for row in rows:
+            row["value"] = (
+                importing.field_text(other, row["name"])
+                if row["name"] in importing.EDITABLE
+                else row["found"]
+            )
+        context.update(source=found.source, rows=rows)
+    return TemplateResponse(request, "admin/clinic/reference/complete.html", context)

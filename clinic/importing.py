@@ -63,6 +63,34 @@ class Candidate:
     duplicate_in_batch: int | None = None
     # How the reference list will print it (filled for the preview only).
     formatted: str = ""
+    # Fields worth a second look, with the reason shown beside each: {"title": "…"}.
+    doubts: dict[str, str] = field(default_factory=dict)
+    # "Complete this reference": what PubMed or Crossref knows (filled on request only).
+    completion: dict | None = None
+
+    @property
+    def ticked(self) -> bool:
+        """Offered ticked in the preview: importable, and nothing about it is doubtful."""
+        return self.importable and not self.doubts
+
+    @property
+    def cells(self) -> list[dict]:
+        """The editable fields as the preview shows them: value, doubt, what completion found."""
+        if self.reference is None:
+            return []
+        found = {row["name"]: row for row in (self.completion or {}).get("rows", [])}
+        return [
+            {
+                "name": name,
+                "id": f"r{self.number}-{name}",
+                "label": LABELS[name],
+                "value": field_text(self.reference, name),
+                "doubt": self.doubts.get(name, ""),
+                "found": found.get(name),
+                "multiline": name in {"authors", "title"},
+            }
+            for name in EDITABLE
+        ]
 
     @property
     def importable(self) -> bool:
@@ -74,8 +102,16 @@ class Candidate:
         )
 
 
-def find_duplicate(reference: Reference) -> Reference | None:
-    """The library's copy of this source: same DOI, same PMID, or same title and year."""
+def find_duplicate(reference: Reference, library: "Library | None" = None) -> Reference | None:
+    """The library's copy of this source.
+
+    The reference form (no ``library``) looks for the same DOI, PMID, or title and year. An
+    import preview passes the ``Library`` and also looks for the same journal, year, volume and
+    first page (or article number), or the same title once case, accents and punctuation are
+    ignored (and the same year, when both have one). A title read into the wrong field (a
+    pasted list with the journal first) still finds its record: the journal field is compared
+    with the library's titles too.
+    """
     others = Reference.objects.exclude(pk=reference.pk) if reference.pk else Reference.objects
     for name in ("doi", "pmid"):
         value = getattr(reference, name)
@@ -83,16 +119,62 @@ def find_duplicate(reference: Reference) -> Reference | None:
             match = others.filter(**{f"{name}__iexact": value}).first()
             if match:
                 return match
-    title = normalise_title(reference.title)
-    if not title:
+    if library is None:
+        # The reference form: an exact title of the same year is a copy.
+        title = normalise_title(reference.title)
+        same_year = others.filter(year=reference.year) if reference.year and title else None
+        for candidate in same_year.only("pk", "key", "title") if same_year is not None else []:
+            if normalise_title(candidate.title) == title:
+                return candidate
         return None
-    # Titles differ in case and punctuation between sources, so compare normalised titles of the
-    # same year; a clinic's library is small enough for this to stay fast.
-    same_year = others.filter(year=reference.year) if reference.year else others.none()
-    for candidate in same_year.only("pk", "key", "title", "year"):
-        if normalise_title(candidate.title) == title:
-            return candidate
+    for match in library.by_citation(reference):
+        if match.pk != reference.pk:
+            return match
+    for text in (reference.title, reference.container_title):
+        for match in library.by_title(text):
+            if match.pk == reference.pk:
+                continue
+            if not (reference.year and match.year) or reference.year == match.year:
+                return match
     return None
+
+
+class Library:
+    """The library's titles and citations, read once for a whole preview."""
+
+    def __init__(self):
+        self._titles: dict[str, list[Reference]] = {}
+        self._citations: dict[tuple, list[Reference]] = {}
+        fields = ["pk", "key", "title", "year", "container_title", "container_title_short"]
+        fields += ["volume", "pages", "article_number"]
+        for ref in Reference.objects.only(*fields):
+            title = normalise_title(ref.title)
+            if len(title) >= 12:
+                self._titles.setdefault(title, []).append(ref)
+            for identity in _citation_identities(ref):
+                self._citations.setdefault(identity, []).append(ref)
+
+    def by_title(self, text: str) -> list[Reference]:
+        return self._titles.get(normalise_title(text), [])
+
+    def by_citation(self, reference: Reference) -> list[Reference]:
+        found = []
+        for identity in _citation_identities(reference):
+            found += self._citations.get(identity, [])
+        return found
+
+
+def _citation_identities(ref: Reference) -> list[tuple]:
+    """(journal, year, volume, first page) for each name of the journal (full, abbreviated)."""
+    first = ref.article_number or re.split(r"[-\u2013]", ref.pages or "")[0].strip()
+    if not (ref.year and first):
+        return []
+    journals = {normalise_title(ref.container_title), normalise_title(ref.container_title_short)}
+    return [
+        (journal, ref.year, (ref.volume or "").strip().lower(), first.lower())
+        for journal in journals
+        if journal
+    ]
 
 
 def check_size(text: str) -> None:
@@ -160,11 +242,18 @@ def preview(text: str, fmt: str | None = None) -> tuple[str, list[Candidate]]:
     return fmt, check([(item.source, item.csl, item.problems) for item in items])
 
 
-def check(records: list[tuple[str, dict | None, list[str]]]) -> list[Candidate]:
-    """Build and validate a Reference per record; find duplicates in the library and the batch."""
+def check(
+    records: list[tuple[str, dict | None, list[str]]], edits: dict[int, dict] | None = None
+) -> list[Candidate]:
+    """Build and validate a Reference per record; find duplicates in the library and the batch.
+
+    ``edits`` holds the preview's corrections, by record number: {field name: text}.
+    """
     candidates = []
     seen: dict[tuple[str, str], int] = {}
     keys: set[str] = set()
+    library = Library()
+    edits = edits or {}
     for number, (source, csl, problems) in enumerate(records, start=1):
         candidate = Candidate(number=number, source=source, csl=csl, warnings=list(problems))
         candidates.append(candidate)
@@ -173,14 +262,20 @@ def check(records: list[tuple[str, dict | None, list[str]]]) -> list[Candidate]:
             continue
         reference = Reference.from_csl(csl, original_text=source)
         reference.key = ""
+        changed = apply_edits(reference, edits.get(number, {}), candidate.errors)
+        if changed:
+            # Corrected by hand: what the reader noted about the text no longer applies (the
+            # doubts below are found again on the corrected record).
+            candidate.csl, candidate.warnings = reference_csl(reference, csl), []
         try:
             reference.full_clean(exclude=["key"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
-            candidate.errors = _messages(error)
+            candidate.errors += _messages(error)
         candidate.reference = reference
+        candidate.doubts = find_doubts(reference, csl.get("_confidence"), changed)
         if candidate.errors:
             continue
-        candidate.duplicate_of = find_duplicate(reference)
+        candidate.duplicate_of = find_duplicate(reference, library)
         for identity in _identities(reference):
             if identity in seen:
                 candidate.duplicate_in_batch = seen[identity]
@@ -193,16 +288,245 @@ def check(records: list[tuple[str, dict | None, list[str]]]) -> list[Candidate]:
     return candidates
 
 
+# The fields the preview lets people correct, in the order shown.
+EDITABLE = [
+    "authors",
+    "title",
+    "container_title",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "article_number",
+    "doi",
+    "pmid",
+    "pmcid",
+]
+LABELS = {
+    "authors": "Authors (one a line)",
+    "title": "Title",
+    "container_title": "Journal or book",
+    "year": "Year",
+    "volume": "Volume",
+    "issue": "Issue",
+    "pages": "Pages",
+    "article_number": "Article number",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+}
+# The parser's confidence keys (CSL names) for each editable field.
+_CONFIDENCE_KEYS = {
+    "authors": "author",
+    "title": "title",
+    "container_title": "container-title",
+    "year": "issued",
+    "volume": "volume",
+    "issue": "issue",
+    "pages": "page",
+    "article_number": "number",
+    "doi": "DOI",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+}
+# Below this marginal probability the parser was unsure of a field (clinic.citations.model).
+DOUBTFUL = 0.8
+
+_ET_AL_LINE = re.compile(r"(?:et\.?\s*al\.?|and others|…|\.\.\.)", re.IGNORECASE)
+# "Cherkin DC" or "Cherkin D.C.": a family name then initials, as Vancouver lists print them.
+_VANCOUVER_NAME = re.compile(
+    r"(?P<family>[^\W\d_][\w'\u2019 -]*?)\s+(?P<given>(?:[A-Z]\.?-?){1,4})"
+)
+# Words of journal abbreviations (NLM): an "author" made of these is a journal read as a name.
+_JOURNAL_WORDS_TEXT = (
+    "j med rev arch intern database syst ann clin res sci int am br eur front physician neurosci "
+    "pain ther complement altern evid based fam can cochrane lancet bmj jama n engl acupunct "
+    "relief rheumatol spine nat proc natl acad"
+)
+_JOURNAL_WORDS = frozenset(_JOURNAL_WORDS_TEXT.split())
+# "J Pain Relief 2015, 4: 195. Systematic review…": a journal and year read into the title.
+_JOURNAL_AND_YEAR = re.compile(r"(?:[A-Z][A-Za-z]*\.?\s+){1,6}(?:19|20)\d\d\b[,;.:]")
+_DATE_LIKE = re.compile(r"[\d\s;:,.()\-\u2013/]*(?:19|20)\d\d[\d\s;:,.()\-\u2013/a-zA-Z]*")
+
+
+def authors_text(authors) -> str:
+    """Authors as lines of text: "Family, Given", a group's name, braces round a comma."""
+    if not isinstance(authors, list):
+        return authors or ""
+    lines = []
+    for author in authors:
+        if not isinstance(author, dict):
+            continue
+        if author.get("literal"):
+            literal = author["literal"]
+            lines.append(f"{{{literal}}}" if "," in literal else literal)
+        else:
+            given = author.get("given", "")
+            lines.append(f"{author.get('family', '')}, {given}".strip().rstrip(","))
+    return "\n".join(lines)
+
+
+def parse_authors(text: str) -> list[dict]:
+    """The reverse of ``authors_text``; "Cherkin DC" also works, and a last line "et al."
+    gives {"et_al": True}."""
+    authors = []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split()).strip(" ;")
+        if not line:
+            continue
+        if _ET_AL_LINE.fullmatch(line):
+            authors.append({"et_al": True})
+        elif line.startswith("{") and line.endswith("}"):
+            authors.append({"literal": line[1:-1].strip()})
+        elif "," in line:
+            family, _, given = line.partition(",")
+            author = {"family": family.strip()}
+            if given.strip():
+                author["given"] = given.strip()
+            authors.append(author)
+        elif match := _VANCOUVER_NAME.fullmatch(line):
+            authors.append({"family": match["family"], "given": match["given"]})
+        else:
+            authors.append({"literal": line})
+    return authors
+
+
+def field_text(reference: Reference, name: str) -> str:
+    value = getattr(reference, name)
+    if name == "authors":
+        text = authors_text(value)
+        return text + ("\net al." if reference.authors_et_al else "") if text else ""
+    return "" if value is None else str(value)
+
+
+def apply_edits(reference: Reference, edits: dict, errors: list[str]) -> bool:
+    """Write the preview's corrections onto ``reference``; True if anything changed."""
+    changed = False
+    for name, text in edits.items():
+        if name not in EDITABLE or not isinstance(text, str):
+            continue
+        text = text.strip() if name != "authors" else text
+        if text == field_text(reference, name).strip() and name != "authors":
+            continue
+        if name == "authors":
+            if parse_authors(text) == parse_authors(field_text(reference, name)):
+                continue
+            authors = parse_authors(text)
+            reference.authors_et_al = any(a.get("et_al") for a in authors)
+            reference.authors = [a for a in authors if not a.get("et_al")]
+        elif name == "year":
+            if text and not (text.isdigit() and 1000 <= int(text) <= 2100):
+                errors.append(f"Year: “{text}” is not a year.")
+                continue
+            reference.year = int(text) if text else None
+            if not text:
+                reference.month = reference.day = None
+        else:
+            max_length = Reference._meta.get_field(name).max_length
+            setattr(reference, name, text[:max_length] if max_length else text)
+        changed = True
+    return changed
+
+
+def reference_csl(reference: Reference, original: dict) -> dict:
+    """The corrected record as CSL-JSON, keeping the file's own key."""
+    csl = reference.to_csl()
+    csl.pop("id", None)
+    if isinstance(original.get("id"), str):
+        csl["id"] = original["id"]
+    return csl
+
+
+def find_doubts(reference: Reference, confidence, corrected: bool) -> dict[str, str]:
+    """The fields worth a second look, each with the reason shown beside it."""
+    doubts: dict[str, str] = {}
+    if isinstance(confidence, dict) and not corrected:
+        for name, key in _CONFIDENCE_KEYS.items():
+            value = confidence.get(key)
+            if isinstance(value, int | float) and value < DOUBTFUL and field_text(reference, name):
+                doubts[name] = f"The parser was unsure of this field ({value:.0%} sure): check it."
+    title = reference.title.strip()
+    if not title:
+        doubts["title"] = (
+            "No title was found. A reference can be saved without one (an old clinic page may "
+            "have none), but add it if you can: “Complete this reference” may find it."
+        )
+    elif re.search(r"\bet\.? al\b", title, re.IGNORECASE):
+        doubts["title"] = "The title contains “et al”: the authors were probably read as title."
+    elif _DATE_LIKE.fullmatch(title) and sum(ch.isalpha() for ch in title) < 8:
+        doubts["title"] = "The title looks like a date, volume and pages, not a title."
+    elif _JOURNAL_AND_YEAR.match(title):
+        doubts["title"] = "The title starts with what looks like a journal and a year."
+    if not reference.authors:
+        doubts["authors"] = (
+            "No author was found. Save it without one only if the source names none (an "
+            "editorial, a guideline); never invent one."
+        )
+    else:
+        for author in reference.authors:
+            words = re.findall(r"[a-z]+", (author.get("literal") or "").lower())
+            if words and sum(word in _JOURNAL_WORDS for word in words) >= max(1, len(words) - 1):
+                doubts["authors"] = f"“{author['literal']}” looks like a journal, not an author."
+                break
+    journal = reference.container_title
+    if not journal and reference.type == Reference.Type.ARTICLE:
+        doubts["container_title"] = (
+            "No journal was found: add it (“Complete this reference” may find it)."
+        )
+    elif journal and (len(journal.split()) > 12 or re.search(r"\bvolume\b", journal, re.I)):
+        doubts["container_title"] = "This looks like a title rather than a journal's name."
+    return doubts
+
+
 def sign(candidates: list[Candidate], fmt: str) -> str:
     """The preview's records, signed so that the confirmation saves exactly what was shown."""
     records = [[c.source, c.csl, c.warnings if c.csl else c.errors] for c in candidates]
     return signing.dumps({"format": fmt, "records": records}, salt=_SALT, compress=True)
 
 
-def unsign(payload: str) -> tuple[str, list[Candidate]]:
-    """The records of a signed preview, checked again. Raises signing.BadSignature."""
+def unsign(payload: str, post=None) -> tuple[str, list[Candidate]]:
+    """The records of a signed preview with the corrections made on it, checked again.
+
+    The payload holds what was read; the corrections come from the preview's own fields, so
+    what is saved is what the person saw and chose. Raises signing.BadSignature.
+    """
     data = signing.loads(payload, salt=_SALT, max_age=PAYLOAD_MAX_AGE)
-    return data["format"], check([tuple(record) for record in data["records"]])
+    records = [tuple(record) for record in data["records"]]
+    return data["format"], check(records, edits_from(post or {}, len(records)))
+
+
+def complete(candidate: Candidate) -> None:
+    """Ask PubMed or Crossref about one previewed record; the answer is kept on the candidate."""
+    from clinic import completion
+
+    if candidate.reference is None:
+        return
+    try:
+        found = completion.complete(candidate.reference.to_csl())
+    except completion.CompletionError as error:
+        candidate.completion = {"error": str(error)}
+        return
+    other = Reference.from_csl(found.csl)
+    rows = []
+    for row in completion.differences(candidate.reference, other):
+        if row["name"] in EDITABLE:
+            rows.append({**row, "value": field_text(other, row["name"])})
+    service = found.source.split(",")[0]
+    candidate.completion = {"source": found.source, "service": service, "rows": rows}
+
+
+def edits_from(post, count: int) -> dict[int, dict]:
+    """The corrections posted by the preview: fields named "r<number>-<field>"."""
+    edits: dict[int, dict] = {}
+    for number in range(1, count + 1):
+        row = {name: post[f"r{number}-{name}"] for name in EDITABLE if f"r{number}-{name}" in post}
+        # "Use this" ticked beside a value PubMed or Crossref found: that value wins.
+        for name in EDITABLE:
+            if f"r{number}-use-{name}" in post:
+                row[name] = post[f"r{number}-use-{name}"]
+        if row:
+            edits[number] = row
+    return edits
 
 
 def import_references(candidates: list[Candidate], chosen: set[int]) -> list[Reference]:

@@ -2,6 +2,7 @@ import contextlib
 import datetime
 from html import unescape
 
+import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -175,7 +176,9 @@ class Reference(models.Model):
         default=False,
         help_text="Tick if the source lists only the first authors followed by “et al.”.",
     )
-    title = models.TextField()
+    title = models.TextField(
+        blank=True, help_text="Leave empty only if the source has none (an old clinic page)."
+    )
     container_title = models.CharField("journal or book", max_length=300, blank=True)
     container_title_short = models.CharField(
         "journal abbreviation", max_length=120, blank=True, help_text="NLM abbreviation."
@@ -205,9 +208,27 @@ class Reference(models.Model):
     formatted_html = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Governance (clinic/reference_changes.py): who added it (they may delete it while nothing
+    # cites it), and a practitioner's change to a reference that live pages cite, waiting for
+    # an editor: {"fields": {...}, "by": user id, "saved_at": …}.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    pending = models.JSONField("change waiting for an editor", default=dict, editable=False)
 
     class Meta:
         ordering = ["key"]
+        permissions = [
+            (
+                "approve_reference_change",
+                "Can approve or refuse changes to references cited by published pages",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["doi"], condition=~models.Q(doi=""), name="unique_reference_doi"
@@ -243,8 +264,11 @@ class Reference(models.Model):
                     setattr(self, name, normalise(value))
                 except ValueError as error:
                     errors[name] = str(error)
-        if not self.authors and self.type not in {self.Type.WEBPAGE, self.Type.GUIDELINE}:
-            errors["authors"] = "Add at least one author (a person or a group)."
+        # No author (an editorial, a guideline) or no title (an old clinic page) is allowed:
+        # warned about (clinic.importing.find_doubts), never filled with something invented.
+        # A record needs something that says what it is, though.
+        if not self.title.strip() and not self.container_title.strip() and not self.url:
+            errors["title"] = "Add the title, or at least the journal or book it appeared in."
         for author in self.authors if isinstance(self.authors, list) else [None]:
             if not isinstance(author, dict) or not (author.get("family") or author.get("literal")):
                 errors["authors"] = (
@@ -333,6 +357,10 @@ class Reference(models.Model):
     @property
     def pmc_url(self):
         return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/" if self.pmcid else ""
+
+
+# History (django-reversion): every change of a reference is kept (clinic/reference_changes.py).
+reversion.register(Reference, exclude=["pending", "formatted_text", "formatted_html"])
 
 
 def plain_text(html: str) -> str:

@@ -64,8 +64,13 @@ def unique_key(reference: Reference, also_taken=frozenset()) -> str:
     `also_taken` holds keys promised to other unsaved references (an import's preview).
     """
     first = reference.authors[0] if reference.authors else {}
-    name = first.get("family") or first.get("literal") or reference.title or "ref"
-    base = slugify(name.split()[0] if name.split() else "ref").replace("-", "")[:40] or "ref"
+    # A family name whole ("Clemente Fuentes" -> clementefuentes); a group's or a title's first
+    # word ("National Institute for…" -> national).
+    name = first.get("family") or ""
+    if not name:
+        words = (first.get("literal") or reference.title or "ref").split()
+        name = words[0] if words else "ref"
+    base = slugify(name).replace("-", "")[:40] or "ref"
     base += str(reference.year or "")
     taken = set(
         Reference.objects.filter(key__startswith=base)
@@ -78,12 +83,6 @@ def unique_key(reference: Reference, also_taken=frozenset()) -> str:
         if base + suffix not in taken:
             return base + suffix
     return f"{base}-{len(taken)}"
-
-
-def rerender_citing_pages(reference: Reference) -> None:
-    """A reference changed (its text, a retraction): every page that cites it shows the change."""
-    for page in [*reference.posts.all(), *reference.conditions.all()]:
-        page.save()
 
 
 def reformat_all() -> None:

@@ -62,6 +62,7 @@ def ensure_roles():
     for module, name in [
         ("clinic.migrations.0002_roles", "ROLES"),
         ("clinic.migrations.0004_publish_permissions", "GRANTS"),
+        ("clinic.migrations.0007_reference_governance", "GRANTS"),
         ("clinic.patients.migrations.0002_roles", "GRANTS"),
     ]:
         grants = getattr(importlib.import_module(module), name)

@@ -104,10 +104,21 @@ def test_authors_are_edited_as_lines(client, personas):
     assert len(reference.authors) == 5
 
 
-def test_an_article_needs_an_author(client, personas):
+def test_an_article_without_author_is_saved_with_a_warning_never_invented(client, personas):
+    # Editorials and guidelines name no author: saved as they are, with a warning.
     assert client.login(username="practitioner", password=PASSWORD)
-    response = client.post(ADD_URL, {"type": "article-journal", "title": "T", "authors": " "})
-    assert "Add at least one author" in response.content.decode()
+    data = {"type": "article-journal", "title": "Editorial: needles", "authors": " "}
+    response = client.post(ADD_URL, data, follow=True)
+    assert "Saved without an author" in response.content.decode()
+    assert Reference.objects.get().authors == []
+
+
+def test_a_reference_needs_a_title_or_a_journal(client, personas):
+    assert client.login(username="practitioner", password=PASSWORD)
+    response = client.post(ADD_URL, {"type": "article-journal", "authors": "Smith, J"})
+    assert "Add the title, or at least the journal or book it appeared in." in (
+        response.content.decode()
+    )
     assert not Reference.objects.exists()
 
 

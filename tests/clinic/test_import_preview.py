@@ -1,0 +1,194 @@
+"""The import preview people correct in place (issue 14, part 3): doubtful fields flagged with a
+reason and left unticked, corrections in plain form fields, duplicates found by journal + year +
+volume + first page and by normalised titles, no invented authors, completion beside the row."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from clinic import importing
+from clinic.management.commands.load_demo import REFERENCES
+from clinic.models import Reference
+from tests.fake_services import fake_services  # noqa: F401 (a fixture)
+from tests.personas import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("admin:clinic_reference_import")
+GOOD = (
+    "Cherkin DC, Sherman KJ. A randomized trial comparing acupuncture, simulated acupuncture, "
+    "and usual care for chronic low back pain. Arch Intern Med. 2009;169(9):858-66."
+)
+
+
+@pytest.fixture
+def library(db):
+    for item in REFERENCES:
+        if item["id"] in {"cherkin2009", "furlan2005"}:
+            Reference.from_csl(item).save()
+
+
+def login(client):
+    assert client.login(username="practitioner", password=PASSWORD)
+
+
+def payload_of(html):
+    return re.search(r'name="payload" value="([^"]+)"', html).group(1)
+
+
+def checkbox(html, number):
+    return re.search(rf'<input type="checkbox" name="chosen" value="{number}"[^>]*>', html).group(0)
+
+
+def test_a_doubtful_row_is_flagged_with_a_reason_and_not_ticked(client, personas):
+    login(client)
+    text = "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186-187.\n" + GOOD
+    html = client.post(URL, {"text": text}).content.decode()
+    assert "checked" not in checkbox(html, 1)
+    assert "disabled" not in checkbox(html, 1)  # it can still be ticked by hand
+    assert 'aria-describedby="r1-title-doubt"' in html
+    assert "The title contains “et al”: the authors were probably read as title." in html
+    assert "No author was found." in html
+    assert "Not ticked: check the marked fields, then tick it to import." in html
+    # A well-read reference is offered ticked, with nothing marked.
+    assert "checked" in checkbox(html, 2)
+    assert 'id="r2-title-doubt"' not in html
+
+
+def test_the_parsers_confidence_marks_fields(client, personas):
+    item = {
+        "type": "article-journal",
+        "title": "A trial",
+        "author": [{"family": "Smith", "given": "J"}],
+        "container-title": "BMJ",
+        "issued": {"date-parts": [[2020]]},
+        "_confidence": {"title": 0.97, "author": 0.41, "container-title": 0.99},
+    }
+    [candidate] = importing.preview(json.dumps([item]))[1]
+    assert candidate.doubts == {
+        "authors": "The parser was unsure of this field (41% sure): check it."
+    }
+    assert not candidate.ticked
+
+
+def test_corrections_in_place_are_checked_again_then_imported(client, personas):
+    login(client)
+    text = "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186-187."
+    html = client.post(URL, {"text": text}).content.decode()
+    fields = {
+        "r1-authors": "Clemente Fuentes, R\nDiaz, I",
+        "r1-title": "Acupuncture for low back pain",
+        "r1-container_title": "Can Fam Physician",
+        "r1-year": "2020",
+        "r1-volume": "66",
+        "r1-issue": "3",
+        "r1-pages": "186-187",
+    }
+    html = client.post(URL, {"payload": payload_of(html), "recheck": "1", **fields})
+    html = html.content.decode()
+    assert Reference.objects.count() == 0  # checking again saves nothing
+    assert 'id="r1-title-doubt"' not in html
+    assert "clementefuentes2020" in html
+    assert "Clemente Fuentes R, Diaz I. Acupuncture for low back pain. Can Fam Physician." in html
+
+    # A bad year is refused beside the row, and nothing is saved.
+    bad = client.post(URL, {"payload": payload_of(html), "chosen": ["1"], "r1-year": "20x0"})
+    assert "Year: “20x0” is not a year." in bad.content.decode()
+    assert Reference.objects.count() == 0
+
+    client.post(URL, {"payload": payload_of(html), "chosen": ["1"], **fields})
+    saved = Reference.objects.get()
+    assert saved.key == "clementefuentes2020"
+    assert saved.authors == [
+        {"family": "Clemente Fuentes", "given": "R"},
+        {"family": "Diaz", "given": "I"},
+    ]
+    assert (saved.title, saved.volume, saved.issue) == ("Acupuncture for low back pain", "66", "3")
+    assert saved.created_by == personas.practitioner_user
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # Journal first, title last: read wrongly, yet found by its title in the journal field.
+        (
+            "1. Arch Intern Med. 2009 May 11; 169(9): 858-866. A Randomized Trial Comparing "
+            "Acupuncture, Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.",
+            "cherkin2009",
+        ),
+        (
+            "2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and "
+            "dry-needling for low back pain.",
+            "furlan2005",
+        ),
+        # Journal, year, volume and first page, whatever the title says.
+        ("Cherkin D. Needles for backs. Arch Intern Med. 2009;169:858-66.", "cherkin2009"),
+        ("Furlan A. A review. Cochrane Database Syst Rev. 2005;(1):CD001351.", "furlan2005"),
+        # The same title in other case and punctuation, with no year.
+        ("Furlan AD. ACUPUNCTURE AND DRY NEEDLING FOR LOW-BACK PAIN!", "furlan2005"),
+    ],
+)
+def test_a_re_pasted_reference_is_found_in_the_library(client, personas, library, text, key):
+    [candidate] = importing.preview(text)[1]
+    assert candidate.duplicate_of is not None, candidate
+    assert candidate.duplicate_of.key == key
+    assert not candidate.importable
+
+
+def test_another_article_of_the_same_journal_is_not_a_duplicate(library):
+    [candidate] = importing.preview("Smith J. Other. Arch Intern Med. 2009;169:900-5.")[1]
+    assert candidate.duplicate_of is None
+
+
+def test_a_journal_article_without_authors_is_saved_with_a_warning(client, personas):
+    login(client)
+    ris = "TY  - JOUR\nTI  - Acupuncture for pain: where next?\nJO  - BMJ\nPY  - 2020\nER  - \n"
+    html = client.post(URL, {"text": ris}).content.decode()
+    assert "No author was found. Save it without one only if the source names none" in html
+    assert "checked" not in checkbox(html, 1)
+    response = client.post(URL, {"payload": payload_of(html), "chosen": ["1"]}, follow=True)
+    page = response.content.decode()
+    saved = Reference.objects.get()
+    assert saved.authors == []  # never an invented author
+    assert f"Saved without an author or a title (check them when you can): {saved.key}" in page
+
+
+def test_complete_on_the_preview_shows_what_was_found_beside_each_field(
+    client,
+    personas,
+    fake_services,  # noqa: F811
+):
+    login(client)
+    html = client.post(URL, {"text": "Cherkin DC. Trial. Arch Intern Med. 2009. PMID: 19433697."})
+    html = html.content.decode()
+    html = client.post(URL, {"payload": payload_of(html), "complete": "1"}).content.decode()
+    assert "Found in PubMed, by PMID 19433697" in html
+    # The title differs: offered, not ticked. The volume was empty: offered and ticked.
+    assert re.search(
+        r'name="r1-use-title" id="r1-title-use" value="A randomized trial[^"]*">', html
+    )
+    assert 'name="r1-use-volume" id="r1-volume-use" value="169" checked>' in html
+    assert Reference.objects.count() == 0
+    html = client.post(
+        URL, {"payload": payload_of(html), "recheck": "1", "r1-use-volume": "169"}
+    ).content.decode()
+    assert 'name="r1-volume" id="r1-volume" value="169"' in html
+
+
+def test_completion_failure_on_the_preview_is_a_message(client, personas, fake_services):  # noqa: F811
+    fake_services.mode = "slow"
+    login(client)
+    html = client.post(URL, {"text": GOOD + " PMID: 19433697."}).content.decode()
+    html = client.post(URL, {"payload": payload_of(html), "complete": "1"}).content.decode()
+    assert "PubMed could not be reached (no answer within 1 seconds" in html
+    # and the import still works
+    client.post(URL, {"payload": payload_of(html), "chosen": ["1"]})
+    assert Reference.objects.count() == 1
+
+
+def test_completion_switched_off_shows_no_button(client, personas):
+    login(client)
+    html = client.post(URL, {"text": GOOD}).content.decode()
+    assert "Complete reference 1" not in html
