@@ -26,7 +26,8 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from clinic.citations.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
-from clinic.citations.parse import MONTHS, parse_reference, split_reference_list
+from clinic.citations.model import parse_reference as parse_references
+from clinic.citations.parse import MONTHS, split_reference_list
 
 FORMATS = ("ris", "bibtex", "medline", "csljson", "text")
 FORMAT_NAMES = {
@@ -47,6 +48,8 @@ class ImportItem:
     source: str
     csl: dict | None
     problems: list[str] = field(default_factory=list)
+    # Free text only: the parser's confidence (0..1) per CSL field it filled.
+    confidence: dict[str, float] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------
@@ -901,12 +904,17 @@ def write_csl_json(items: list[dict]) -> str:
 
 def _read_text(text: str) -> list[ImportItem]:
     items = []
-    for index, reference in enumerate(split_reference_list(text), start=1):
-        csl = parse_reference(reference)
-        problems = []
-        if not csl.get("author"):
-            problems.append(f"Reference {index}: no authors were recognised; please check.")
-        if not _date_parts(csl):
-            problems.append(f"Reference {index}: no year was recognised; please check.")
-        items.append(ImportItem(source=reference, csl=csl, problems=problems))
+    for reference in split_reference_list(text):
+        # One line may hold several references run together: the parser splits them.
+        for csl in parse_references(reference):
+            index = len(items) + 1
+            confidence = csl.pop("_confidence", {})
+            problems = []
+            if not csl.get("author"):
+                problems.append(f"Reference {index}: no authors were recognised; please check.")
+            if not _date_parts(csl):
+                problems.append(f"Reference {index}: no year was recognised; please check.")
+            items.append(
+                ImportItem(source=reference, csl=csl, problems=problems, confidence=confidence)
+            )
     return items

@@ -1,26 +1,15 @@
 # The parser reads typographic quotes and dashes on purpose, so they appear literally below.
-# ruff: noqa: RUF001, RUF002, RUF003
-"""Turn pasted free-text references into CSL-JSON items.
+# ruff: noqa: RUF001
+"""Pasted reference lists: cutting them up, and the rules that tidy what the model labelled.
 
-``split_reference_list`` cuts a pasted reference list into single references and
-``parse_reference`` turns one reference into a CSL-JSON dict. The parser knows the shapes
-that medical references come in:
+``split_reference_list`` cuts a pasted list into single references (at "1.", "[1]", lines or
+paragraphs). The fields of each reference are found by the trained labeller in
+``clinic.citations.model``; the helpers here only read what it found: author lists
+(Vancouver "Cherkin DC, Sherman KJ" and inverted "Cherkin, D. C., & Sherman, K. J."), dates,
+page ranges, and identifiers (DOI, PMID, PMCID, URL, accessed date) that have unambiguous
+shapes. ``parse_reference`` is kept for callers that want one item per string.
 
-* Vancouver / NLM / PubMed "Cite" / AMA: ``Cherkin DC, Sherman KJ. Title. Arch Intern Med.
-  2009 May 11;169(9):858-66. doi: ... PMID: ...``
-* PMC display: ``... Can Fam Physician. 2020 Mar; 66(3): 186–187.``
-* APA / Harvard / Frontiers / MDPI: ``Family, I. I., & Family, I. (2020). Title. Journal,
-  14(1), 10–16. https://doi.org/...``
-
-It works in three passes, each of them a linear scan: pull out the identifiers and URLs
-(they have unambiguous shapes), read the author list from the start, then read the numeric
-"locator" (year; volume(issue): pages) from the end. What is left between authors and locator
-is the title and the journal, split at the last sentence break that is not inside an
-abbreviated journal name.
-
-``parse_reference`` is a pure function that never raises: anything it cannot read stays out
-of the result, and a reference it cannot read at all comes back as its own title. Every
-regular expression here has bounded repetition or works on a short token, so time grows
+Every regular expression here has bounded repetition or works on a short token, so time grows
 linearly with the input.
 """
 
@@ -54,22 +43,6 @@ MONTHS = {
     for name in names
 }
 
-# Words of abbreviated journal titles (ISO 4 / NLM). They let us tell "Placebo. J. Acupunct."
-# (title end, then journal) from "Acupunct. Med." (one journal) when both end in a full stop.
-JOURNAL_ABBREVIATIONS = frozenset(
-    """
-    acad acta acupunct adv aesthet altern am anaesth anesth ann anat appl arch assoc aust
-    behav biochem biol biomed bjog br bras bull can cardiol chem chin clin coll commun
-    complement comput crit curr dent dermatol dev dis disord dtsch eng environ
-    epidemiol eur evid exp fam front gastroenterol gen geriatr gynecol hematol
-    hepatol hosp hum immunol infect inf int integr intern investig j jpn lett manag med
-    microbiol mol natl neurobiol neurol neurosci neurosurg nurs nutr obstet
-    oncol ophthalmol orthop otolaryngol paediatr pathol pediatr pharm pharmacol
-    pharmacother philos phys physiol physiother postgrad pract prev proc prog psychiatr
-    psychol psychosom q radiol rehabil rep res respir rev rheumatol sci semin soc
-    stud surg syst technol ther thorac toxicol transl trop univ urol vasc vet z zh
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
 
 _SPACE_RE = re.compile(r"\s+")
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -255,80 +228,20 @@ def _is_continuation(line: str) -> bool:
 
 
 def parse_reference(text: str) -> dict:
-    """Parse one free-text reference into a CSL-JSON item. Never raises."""
-    try:
-        return _parse(text if isinstance(text, str) else "")
-    except Exception:  # a parser for pasted text must never take a page down
-        item = {"type": "article-journal"}
-        if isinstance(text, str) and _clean(text):
-            item["title"] = _clean(text)[:MAX_REFERENCE_CHARS]
-        return item
+    """One CSL-JSON item for one reference, read by the trained model. Never raises.
 
+    Kept for callers that expect a single item; new code should call
+    ``clinic.citations.model.parse_reference``, which returns every reference of a run-together
+    string and the model's confidence per field.
+    """
+    from clinic.citations.model import parse_reference as parse_items
 
-def _parse(raw: str) -> dict:
-    text = _clean(raw)[:MAX_REFERENCE_CHARS]
-    text = _MARKER_RE.sub("", text, count=1) if _MARKER_RE.match(text) else text
-    item: dict = {}
-    text = _extract_identifiers(text, item)
-    if not text:
-        item.setdefault("type", "article-journal")
-        return _ordered(item)
-
-    crossref = _CROSSREF_RE.match(text)
-    if crossref:
-        return _ordered(_parse_crossref(crossref, item))
-    # "Ann Intern Med2014;161:…": page scrapers drop the space before the year.
-    text = re.sub(r"(?<=[a-z])(?=(?:19|20)\d\d;)", " ", text)
-    # "375 – 8" and "293 (8):375": spaces inside the numeric locator.
-    text = re.sub(r"(?<=\d)\s+[-–—]\s+(?=\d)", "-", text)
-    text = re.sub(r"(?<=\d) \((?=[\w ]{1,12}\))", "(", text)
-    # "Library,Issue 2": a comma without its space.
-    text = re.sub(r",(?=[A-Z])", ", ", text)
-
-    authors, et_al, rest, year_info = _take_authors(text)
-    if not authors:
-        authors, rest = _take_lone_author(text, rest)
-    if authors:
-        item["author"] = authors
-    if et_al:
-        item.setdefault("custom", {})["et_al"] = True
-
-    _parse_body(rest, item, year_info)
-    if "title" not in item and not authors:
-        item["title"] = _strip_title(text)
-    return _ordered(item)
-
-
-# OUCI and other Crossref-derived lists print "Author, Title, Journal, № volume, с. page".
-_CROSSREF_RE = re.compile(
-    r"(?P<author>[^,]{1,80}), (?P<middle>.{3,1000}), (?P<journal>[^,]{1,200}), "
-    r"№ (?P<volume>[^,]{1,30}), с\. (?P<page>[^\s,]{1,30})\.?$"
-)
-
-
-def _parse_crossref(match: re.Match, item: dict) -> dict:
-    author = match.group("author").strip()
-    item["type"] = "article-journal"
-    item["author"] = [{"family": author}]
-    item["title"] = _strip_title(match.group("middle"))
-    item["container-title"] = match.group("journal").strip()
-    volume = match.group("volume").strip()
-    if volume.isdigit():
-        item["volume"] = volume
-    else:
-        vol = re.match(r"(\d+)\s+(.+)", volume)
-        if vol:
-            item["volume"], item["issue"] = vol.group(1), vol.group(2)
-    item["page"] = _expand_pages(match.group("page"))
+    items = parse_items(text) if isinstance(text, str) else []
+    if not items:
+        return {"type": "article-journal"}
+    item = dict(items[0])
+    item.pop("_confidence", None)
     return item
-
-
-def _take_lone_author(text: str, rest: str) -> tuple[list[dict], str]:
-    """Fallback for "Weir MR In the Clinic: …": one author whose full stop got lost."""
-    match = re.match(r"([A-Z][\w'’-]{1,40}) ([A-Z]{1,3}) (?=[A-Z][a-z])", text)
-    if not match:
-        return [], rest
-    return [{"family": match.group(1), "given": match.group(2)}], text[match.end() :]
 
 
 def _extract_identifiers(text: str, item: dict) -> str:
@@ -395,47 +308,6 @@ def _take_url(match: re.Match, item: dict) -> str:
 
 
 # --- authors ---------------------------------------------------------------------------
-
-
-def _take_authors(text: str) -> tuple[list[dict], bool, str, dict]:
-    """Read the author list at the start of ``text``.
-
-    Returns (authors, et_al, rest_of_text, year_info). ``year_info`` holds a date found
-    right after the authors in author-date styles ("(2019)." or "2009,").
-    """
-    year_info: dict = {}
-    # Author-date styles put the year in parentheses right after the authors.
-    paren = re.search(r"\((1[5-9]\d\d|20\d\d)[a-z]?(?:,[^()]{0,40})?\)\.?", text[:1500])
-    if paren and paren.start() > 0:
-        head = text[: paren.start()].strip()
-        tail = text[paren.end() :].strip()
-        year_info = {"date": _parse_date(paren.group(0)[1:].split(")")[0])}
-        if "," not in head and ";" not in head and _looks_like_group(head):
-            return [{"literal": head.rstrip(" .,")}], False, tail, year_info
-        authors, et_al, leftover = _read_names(head, inverted=_looks_inverted(head))
-        if authors and not leftover.strip(" .,;&"):
-            return authors, et_al, tail, year_info
-        if _looks_like_group(head):
-            return [{"literal": head.rstrip(" .,")}], False, tail, year_info
-        if authors:
-            return authors, et_al, tail, year_info
-
-    inverted = _looks_inverted(text)
-    authors, et_al, leftover = _read_names(text, inverted=inverted)
-    leftover = leftover.lstrip()
-    if authors:
-        # "..., & Connell-Jones, GG 2009, Title" (Harvard without brackets).
-        bare_year = re.match(r"(1[5-9]\d\d|20\d\d)[a-z]?\s*[,.]\s*", leftover)
-        if bare_year:
-            year_info = {"date": [int(bare_year.group(1))]}
-            leftover = leftover[bare_year.end() :]
-        return authors, et_al, leftover.lstrip(" .:;,"), year_info
-
-    # A group author in Vancouver: "GRADE Working Group. Title. ..."
-    first, _, rest = text.partition(". ")
-    if rest and len(first) < 120 and (_looks_like_group(first) or _is_name_like(first, rest)):
-        return [{"literal": first.strip()}], False, rest, year_info
-    return [], False, text, year_info
 
 
 def _looks_inverted(text: str) -> bool:
@@ -565,23 +437,6 @@ def _read_inverted(text: str, pos: int) -> tuple[dict | None, int]:
     return None, pos
 
 
-def _is_name_like(first: str, rest: str) -> bool:
-    """ "Alzheimer Scotland. Living with dementia [internet]. 2024": an organisation.
-
-    A short first sentence in which every word is capitalised, followed by at least two
-    more sentences, names the author; a title would normally be in sentence case.
-    """
-    words = first.split()
-    small = {"of", "and", "for", "the", "on", "in", "&"}
-    return (
-        1 <= len(words) <= 6
-        and all(w[:1].isupper() or w in small for w in words)
-        and not any(ch.isdigit() for ch in first)
-        and rest.count(". ") >= 1
-        and not rest.lstrip().startswith(("(", "["))
-    )
-
-
 def _looks_like_group(text: str) -> bool:
     text = text.strip(" .,")
     if not text or len(text) > 150 or re.search(r"\d{4}", text):
@@ -594,294 +449,9 @@ def _looks_like_group(text: str) -> bool:
 # --- title, journal and locator ---------------------------------------------------------
 
 
-def _parse_body(rest: str, item: dict, year_info: dict) -> None:
-    rest = rest.strip(" .,;:")
-    if year_info.get("date"):
-        item["issued"] = {"date-parts": [year_info["date"]]}
-
-    # Quoted titles (Harvard): 'Title', Journal, 12(3), pp. 1-10.
-    quoted = re.match(r"[‘'“\"](.{2,600}?)[’'”\"](?:\s*[,.]\s*|\s+|$)", rest)
-    if quoted and len(quoted.group(1)) > 3:
-        item["title"] = _strip_title(quoted.group(1))
-        rest = rest[quoted.end() :].strip(" .,;")
-        title_known = True
-    else:
-        title_known = False
-
-    # "18 p. (NICE guideline; no. 59)": a series statement at the end (NLM books, reports).
-    series = re.search(r"(?:\s\d+\s*p\.)?\s*\(([^();]{2,80});\s*no\.\s*([\w./-]{1,20})\)\.?$", rest)
-    series_name = ""
-    if series and not title_known:
-        series_name = series.group(1)
-        item["number"] = series.group(2)
-        rest = rest[: series.start()].rstrip(" .")
-    rest = re.sub(r"\.\s\d+\s*p$", "", rest)
-    # APA books: "Title (3rd ed.). Publisher." The edition is not part of the title.
-    edition = re.search(
-        r"\s\((?:[^()]{0,40}\s)?\d{1,2}(?:st|nd|rd|th)\b[^()]{0,60}\b(?:ed|edn)\.?(?:,[^()]{0,40})?\)",
-        rest,
-    )
-    book_edition = False
-    if edition and not title_known and "pp." not in edition.group(0):
-        rest = rest[: edition.start()] + rest[edition.end() :]
-        book_edition = True
-
-    # "(NIH Publication No. 18-2059)": a report; what follows is its publisher.
-    report = re.search(
-        r"\((?:[A-Z][\w.]*\s){0,4}(?:Publication|Pub\.|Report|Document)\s+No\.?\s*([\w./-]+)\)",
-        rest,
-    )
-    if report and not title_known:
-        item["type"] = "report"
-        item["title"] = _strip_title(rest[: report.start()])
-        item["number"] = report.group(1)
-        return
-
-    # "In: The Cochrane Library, Issue 2" names where a review appeared, not a book.
-    rest = re.sub(r"\.?\s*In:?\s*The Cochrane Library\s*,?", ",", rest)
-    chapter = re.search(r"(?:^|[.;]\s)In(?::|\s(?=[A-Z]))\s*", rest)
-    if chapter and not title_known:
-        item["type"] = "chapter"
-        item["title"] = _strip_title(rest[: chapter.start() + 1])
-        _parse_chapter(rest[chapter.end() :], item)
-        return
-
-    locator, before = _split_locator(rest)
-    fields = _parse_locator(locator) if locator else {}
-
-    if not title_known:
-        title, container = _split_title_container(before, bool(fields))
-    else:
-        title, container = None, before.strip(" .,;")
-
-    if title:
-        item["title"] = title
-    guideline = re.fullmatch(
-        r"((?:NG|CG|QS|PH|TA|NICE\s+guideline\s+)\s?\d{1,4})\.?", (container or "").strip()
-    )
-    if guideline:
-        item["type"] = "report"
-        item["number"] = guideline.group(1)
-        container = None
-    book = _book_details(container or "", title, fields)
-    if book is not None:
-        item["type"] = book
-        container = None
-        if title:
-            # "Title. 5th edn" / "Title, edn 2": the edition is not part of the title.
-            item["title"] = re.sub(
-                r"[.,]\s*(?:\d+(?:st|nd|rd|th)\.?\s+(?:edn|ed|edition)|(?:edn|ed\.)\s*\d+)\.?$",
-                "",
-                title,
-                flags=re.IGNORECASE,
-            )
-    if container:
-        item["container-title"] = _strip_title(container)
-
-    _apply_locator(fields, item)
-    if series_name:
-        item["type"] = (
-            "report" if re.search(r"guideline|report|series", series_name, re.I) else "book"
-        )
-        item.pop("container-title", None)
-    elif year_info and not fields and not item.get("DOI"):
-        # Author-date reference without volume, pages or DOI: a book ("Title. Publisher.")
-        # or, with a link, a web page.
-        if item.get("URL") and "type" not in item:
-            item["type"] = "webpage"
-            if container and "title" in item and container == item.get("container-title"):
-                pass
-        elif "type" not in item or book_edition:
-            item["type"] = "book"
-        if item["type"] in ("book", "webpage"):
-            item.pop("container-title", None)
-    if book_edition and item.get("type") in (None, "article-journal"):
-        item["type"] = "book"
-        item.pop("container-title", None)
-    item.setdefault("type", _guess_type(item, rest))
-
-
-def _parse_chapter(rest: str, item: dict) -> None:
-    """Read the book part of a chapter.
-
-    "In Book; Publisher: City, 2016; pp. 55–64" (MDPI) or "In: Eds, editors. Book. City:
-    Publisher; 2016. p. 45-62" (Vancouver).
-    """
-    # APA: "In D. Brown & H. Edwards (Eds.), Book title (6th ed., pp. 76-91). Publisher."
-    apa = re.match(
-        r".{0,400}?\((?:Eds?|Ed|editors?)\.?\),\s*([^()]{2,300}?)\s*(?:\(([^()]*)\))?\.\s", rest
-    )
-    if apa:
-        item["container-title"] = _strip_title(apa.group(1))
-        pages = re.search(
-            r"\bpp?\.\s*([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)", apa.group(2) or ""
-        )
-        if pages:
-            item["page"] = _expand_pages(pages.group(1))
-        return
-    rest = re.sub(r"^[^.;]{0,200}?\b(?:eds?|editors?)\.?\s*[.;,]\s*", "", rest, flags=re.IGNORECASE)
-    pages = re.search(
-        r"\bpp?\.\s*([A-Za-z]?\d+[A-Za-z]?(?:\s*-\s*[A-Za-z]?\d+[A-Za-z]?)?)", _hyphens(rest)
-    )
-    if pages:
-        item["page"] = _expand_pages(pages.group(1))
-    book = re.split(r"[;.]\s", rest, maxsplit=1)[0]
-    item["container-title"] = _strip_title(book)
-    years = _YEAR_RE.findall(rest)
-    if years and "issued" not in item:
-        item["issued"] = {"date-parts": [[int(years[-1])]]}
-
-
-_LOCATOR_WORDS = frozenset(
-    [*MONTHS, "suppl", "supp", "pt", "spec", "no", "pp", "p", "art", "vol", "issue", "edn"]
-)
-_LOCATOR_CHARS = frozenset("0123456789;:,.()[]-/")
-
-
-def _is_locator_token(token: str) -> bool:
-    """True for pieces such as "2009", "May", "11;169(9):858-66.", "(4", "Suppl):S60-S74."."""
-    token = _hyphens(token)
-    if token.lower().strip(";:,.()[]") in _LOCATOR_WORDS:
-        return True
-    if not any(ch.isdigit() for ch in token):
-        return False
-    for run in re.finditer(r"[A-Za-z]+", token):
-        word = run.group(0)
-        next_char = token[run.end() : run.end() + 1]
-        if word.lower() in _LOCATOR_WORDS or (len(word) <= 3 and next_char.isdigit()):
-            continue
-        return False
-    return all(ch.isalpha() or ch in _LOCATOR_CHARS for ch in token)
-
-
-def _split_locator(rest: str) -> tuple[str, str]:
-    """Split "… Journal. 2009 May 11;169(9):858-66" into locator and the text before it."""
-    tokens = rest.split(" ")
-    start = len(tokens)
-    for index in range(len(tokens) - 1, -1, -1):
-        token = tokens[index]
-        if not token:
-            continue
-        if _is_locator_token(token):
-            start = index
-            continue
-        break
-    locator_tokens = tokens[start:]
-    # A locator must carry a number; a trailing capitalised month name alone is title text.
-    if not any(any(ch.isdigit() for ch in token) for token in locator_tokens):
-        return "", rest
-    # Do not swallow title words such as "No." when nothing numeric follows them.
-    while (
-        locator_tokens
-        and not any(ch.isdigit() for ch in locator_tokens[0])
-        and not (
-            locator_tokens[0].lower().rstrip(".") in MONTHS
-            or locator_tokens[0]
-            .lower()
-            .startswith(("suppl", "pp", "p.", "art", "no", "vol", "issue"))
-        )
-    ):
-        locator_tokens = locator_tokens[1:]
-        start += 1
-    # A month directly after the journal needs a year before it to be a date.
-    while locator_tokens and locator_tokens[0].lower().rstrip(".;,") in MONTHS:
-        locator_tokens = locator_tokens[1:]
-        start += 1
-    return " ".join(locator_tokens), " ".join(tokens[:start])
-
-
-def _parse_locator(locator: str) -> dict:
-    """Read year, month, day, volume, issue and pages/number from a locator string."""
-    text = _hyphens(locator).strip(" .,;")
-    fields: dict = {}
-    date = re.match(
-        r"(1[5-9]\d\d|20\d\d)[a-z]?(?:\s+([A-Za-z]{3,9})\.?(?:-[A-Za-z]{3,9}\.?)?(?:\s+(\d{1,2})(?!\d))?)?"
-        r"\s*[;,.:]?\s*",
-        text,
-    )
-    if date:
-        month = MONTHS.get((date.group(2) or "").lower())
-        parts = [int(date.group(1))]
-        if month:
-            parts.append(month)
-            if date.group(3):
-                parts.append(int(date.group(3)))
-        elif date.group(2):
-            # Not a month ("2016 Springer"): only the year was a date.
-            date = re.match(r"(1[5-9]\d\d|20\d\d)[a-z]?\s*[;,.:]?\s*", text)
-        fields["date"] = parts
-        text = text[date.end() :]
-    text = re.sub(r"^(?:vol\.?\s*)", "", text, flags=re.IGNORECASE)
-    issue_word = re.match(r"issue\s+(\w{1,10}),?\s*", text, re.IGNORECASE)
-    if issue_word:
-        fields["issue"] = issue_word.group(1)
-        text = text[issue_word.end() :]
-    article = re.search(r"\bart(?:icle)?\.?\s*no\.?\s*([A-Za-z]{0,3}\d{1,9})", text, re.IGNORECASE)
-    if article:
-        fields["number"] = article.group(1)
-        text = text[: article.start()] + text[article.end() :]
-    text = re.sub(r"\bpp?\.\s*", "", text, flags=re.IGNORECASE)
-    if _is_elocator(text.strip(" ;,:")):
-        # A lone code such as "NG189" or "CD001351".
-        fields["pages"] = text.strip(" ;,:")
-        return fields
-    body = re.match(
-        r"(?P<vol>[A-Za-z]?\d{1,6}[A-Za-z]?)?\s*(?:\((?P<iss>[^()]{1,20})\))?"
-        r"\s*(?:[:,]\s*(?P<pages>[A-Za-z]{0,3}\d{1,9}[A-Za-z]?(?:\s*-\s*[A-Za-z]{0,3}\d{1,9}[A-Za-z]?)?))?",
-        text.strip(" ;,:"),
-    )
-    if body:
-        volume, issue, pages = body.group("vol"), body.group("iss"), body.group("pages")
-        if volume and not issue and not pages and _is_elocator(volume) and "date" in fields:
-            pages, volume = volume, None
-        if volume:
-            fields["volume"] = volume
-        if issue and "issue" not in fields:
-            fields["issue"] = issue.strip()
-        if pages:
-            fields["pages"] = pages.replace(" ", "")
-    if "date" not in fields:
-        # Harvard: "Journal, 12(3), pp. 1-10" with the year elsewhere; or a trailing year.
-        years = _YEAR_RE.findall(text)
-        if years and not body.group(0) if body else years:
-            fields["date"] = [int(years[-1])]
-    return fields
-
-
 def _is_elocator(value: str) -> bool:
     """Article numbers / e-locators (e149952, CD001351, 730322) rather than page numbers."""
     return bool(re.fullmatch(r"[A-Za-z]{1,3}\d{3,9}|\d{5,9}", value))
-
-
-def _apply_locator(fields: dict, item: dict) -> None:
-    if fields.get("date") and "issued" not in item:
-        item["issued"] = {"date-parts": [fields["date"]]}
-    if fields.get("volume"):
-        item["volume"] = fields["volume"]
-    if fields.get("issue"):
-        item["issue"] = fields["issue"]
-    if fields.get("number"):
-        item["number"] = fields["number"]
-    pages = fields.get("pages")
-    if pages:
-        # A single number is an article number when it has a letter prefix (e149952,
-        # CD001351) or five digits or more (730322), and also when no issue is given: journals
-        # that publish article by article (BMC, MDPI, Frontiers) cite "13:302" or "7, 4",
-        # while a single printed page normally comes with its issue ("326(7395):911").
-        single = "-" not in pages
-        if single and (_is_elocator(pages) or (pages.isdigit() and not fields.get("issue"))):
-            item["number"] = pages
-        else:
-            item["page"] = _expand_pages(pages)
-    # Cochrane reviews have issues, not volumes: "Cochrane Database Syst Rev, 12, CD010912".
-    container = item.get("container-title", "")
-    if (
-        "cochrane" in container.lower()
-        and item.get("volume")
-        and "issue" not in item
-        and str(item.get("number", "")).upper().startswith("CD")
-    ):
-        item["issue"] = item.pop("volume")
 
 
 def _expand_pages(pages: str) -> str:
@@ -894,69 +464,6 @@ def _expand_pages(pages: str) -> str:
     if not prefix2 and len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     return f"{prefix}{first}-{prefix2 or ''}{last}"
-
-
-def _split_title_container(before: str, has_locator: bool) -> tuple[str | None, str | None]:
-    """Split "Title. Journal" into its two parts."""
-    before = before.strip(" ,;")
-    if not before:
-        return None, None
-    tokens = before.split(" ")
-    # Walk back from the end over the journal's words; stop at a word that ends a sentence
-    # and is not a journal abbreviation ("pain." ends the title, "Acupunct." does not).
-    boundary = None
-    for index in range(len(tokens) - 1, 0, -1):
-        previous = tokens[index - 1]
-        if previous.endswith(("?", "!")) or (
-            previous.endswith(".") and not _is_abbreviation(previous)
-        ):
-            boundary = index
-            break
-        if previous.endswith(("’", "”", '"')) and previous[:-1].endswith((".", "?", "!")):
-            boundary = index
-            break
-    if boundary is None:
-        # No full stop: "Title, Journal Name, art. no. …" (Harvard without punctuation) splits
-        # at the last comma when what follows reads like a journal name.
-        head, comma, tail = before.rpartition(", ")
-        if has_locator and comma and tail[:1].isupper() and len(tail.split()) <= 8:
-            return _strip_title(head), tail
-        return _strip_title(before), None
-    title = " ".join(tokens[:boundary])
-    container = " ".join(tokens[boundary:]).strip(" ,;")
-    container = re.sub(
-        r"\s*\[(?:internet|online|serial on the internet)\]\.?$", "", container, flags=re.I
-    )
-    return _strip_title(title), container or None
-
-
-def _is_abbreviation(token: str) -> bool:
-    stem = token.rstrip(".").lstrip("(").lower()
-    return (len(stem) == 1 and stem.isalpha()) or stem in JOURNAL_ABBREVIATIONS
-
-
-def _book_details(container: str, title: str | None, fields: dict) -> str | None:
-    """Detect books and reports in the text that would otherwise be the journal."""
-    text = container or ""
-    if re.search(r"\b(?:\d+(?:st|nd|rd|th)\s+)?(?:edn|ed\.|edition)\b|\bedn\s+\d", text, re.I) or (
-        re.search(r"\b[A-Z][\w .]{1,40}:\s*[A-Z][^:;]{2,80}(?:;|$)", text)
-        and not fields.get("volume")
-        and not fields.get("pages")
-    ):
-        return "book"
-    if re.fullmatch(r"(?:NG|CG|QS|PH|NICE\s+guideline\s+)\s?\d{1,4}\.?", text.strip(), re.I):
-        return "report"
-    return None
-
-
-def _guess_type(item: dict, rest: str) -> str:
-    if item.get("container-title") or item.get("volume") or item.get("page"):
-        return "article-journal"
-    if re.search(r"\b(?:publication\s+no|report|guideline|NG\d+|technical\s+series)\b", rest, re.I):
-        return "report"
-    if item.get("URL") and not item.get("container-title"):
-        return "webpage"
-    return "article-journal"
 
 
 def _strip_title(text: str) -> str:
@@ -993,27 +500,3 @@ def _parse_date(text: str) -> list[int] | None:
         if day and 1 <= int(day.group(1)) <= 31:
             parts.append(int(day.group(1)))
     return parts
-
-
-_KEY_ORDER = (
-    "type",
-    "author",
-    "title",
-    "container-title",
-    "issued",
-    "volume",
-    "issue",
-    "page",
-    "number",
-    "DOI",
-    "PMID",
-    "PMCID",
-    "URL",
-    "accessed",
-    "custom",
-)
-
-
-def _ordered(item: dict) -> dict:
-    """Return the item with keys in a readable, stable order."""
-    return {key: item[key] for key in _KEY_ORDER if key in item}

@@ -19,15 +19,10 @@ from pathlib import Path
 
 from clinic.citations.parse import parse_reference
 
-# The hand-labelled references that the parser is measured against.
-LABELLED_REFERENCES = (
-    Path(__file__).resolve().parents[2]
-    / "tests"
-    / "clinic"
-    / "citations"
-    / "data"
-    / "labelled_references.jsonl"
-)
+# The project's hand-labelled references (also training data for the model), and the frozen
+# test set the model never trains on.
+LABELLED_REFERENCES = Path(__file__).resolve().parent / "data" / "labelled_references.jsonl"
+UNSEEN_REFERENCES = Path(__file__).resolve().parent / "data" / "unseen_references.jsonl"
 
 FIELDS = (
     "type",
@@ -174,6 +169,12 @@ def score(pairs: Iterable[tuple[dict, dict]]) -> Report:
         for name in FIELDS:
             want = EXTRACTORS[name](expected or {})
             got = EXTRACTORS[name](predicted or {})
+            if name == "container-title" and want != got:
+                # The parser fills the full title from an abbreviation and keeps what was
+                # written as container-title-short: either one matching the label is right.
+                short = _simple("container-title-short")(predicted or {})
+                if short is not None and short == want:
+                    got = short
             s = fields[name]
             if want is not None and got is not None and want == got:
                 s.tp += 1

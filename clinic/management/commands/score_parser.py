@@ -1,62 +1,113 @@
-"""Score the free-text reference parser against the hand-labelled references.
+"""Score the reference parser: per-field precision / recall / F1 and exact matches, per style.
 
-python manage.py score_parser            # table of per-field precision / recall / F1
-python manage.py score_parser --json     # the same as JSON
+python manage.py score_parser              # the project's labelled set (training data)
+python manage.py score_parser --unseen     # the frozen test set the model never trained on
+python manage.py score_parser --cv 5       # 5-fold cross-validation (trains 5 models: slow)
 python manage.py score_parser --file other.jsonl --errors
+python manage.py score_parser --unseen --json
 """
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.citations.scoring import FIELDS, LABELLED_REFERENCES, load_labelled, score_rows
+from clinic.citations import evaluation, training
+from clinic.citations.scoring import FIELDS, LABELLED_REFERENCES, UNSEEN_REFERENCES, load_labelled
 
 
 class Command(BaseCommand):
-    help = "Score the reference parser: per-field precision/recall/F1 and the share parsed exactly."
+    help = "Score the reference parser per field and per style group (labelled, unseen or k-fold)."
 
     def add_arguments(self, parser):
+        parser.add_argument("--file", help="JSON-lines file of labelled references to score.")
         parser.add_argument(
-            "--file",
-            default=str(LABELLED_REFERENCES),
-            help="JSON-lines file of labelled references.",
+            "--unseen", action="store_true", help="Score the frozen unseen test set."
         )
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation.")
+        parser.add_argument("--iterations", type=int, default=training.ITERATIONS)
+        parser.add_argument("--limit", type=int, help="Cross-validate on this many references.")
         parser.add_argument(
-            "--set", dest="subset", help="Score only rows of this set (for example dev or holdout)."
+            "--anystyle",
+            default=",".join(training.ANYSTYLE_FILES),
+            help="AnyStyle files for cross-validation.",
         )
+        parser.add_argument("--set", dest="subset", help="Score only rows of this set.")
+        parser.add_argument("--json", action="store_true", help="Print the reports as JSON.")
         parser.add_argument(
             "--errors", action="store_true", help="List every field the parser got wrong."
         )
 
     def handle(self, *args, **options):
-        try:
-            rows = load_labelled(options["file"])
-        except (OSError, ValueError) as error:
-            raise CommandError(f"Cannot read {options['file']}: {error}") from error
-        if options["subset"]:
-            rows = [row for row in rows if row.get("set") == options["subset"]]
-        if not rows:
-            raise CommandError("No labelled references to score.")
-        report = score_rows(rows)
-
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), indent=2))
-            return
-        self.stdout.write(f"{'field':<16} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn")
-        for name in FIELDS:
-            s = report.fields[name]
-            self.stdout.write(
-                f"{name:<16} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.tp}/{s.fp}/{s.fn}"
+        if options["cv"]:
+            if options["cv"] < 2:
+                raise CommandError("--cv needs at least 2 folds.")
+            reports = evaluation.cross_validate(
+                options["cv"],
+                anystyle_files=[n for n in options["anystyle"].split(",") if n],
+                iterations=options["iterations"],
+                limit=options["limit"],
+                progress=lambda message: self.stderr.write(message),
             )
-        total = report.total
+            title = f"{options['cv']}-fold cross-validation on the training data"
+        else:
+            path = options["file"] or (
+                UNSEEN_REFERENCES if options["unseen"] else LABELLED_REFERENCES
+            )
+            try:
+                rows = load_labelled(path)
+            except (OSError, ValueError) as error:
+                raise CommandError(f"Cannot read {path}: {error}") from error
+            if options["subset"]:
+                rows = [row for row in rows if row.get("set") == options["subset"]]
+            if not rows:
+                raise CommandError("No labelled references to score.")
+            reports = evaluation.score_by_group(
+                [
+                    (row.get("style", "other"), row["expected"], evaluation.first_item(row["text"]))
+                    for row in rows
+                ]
+            )
+            title = f"{path}"
+            self._rows = rows
+        if options["json"]:
+            payload = {name: report.as_dict() for name, report in reports.items()}
+            self.stdout.write(json.dumps({"title": title, "groups": payload}, indent=2))
+            return
+        self.write_tables(title, reports)
+        if options["errors"] and not options["cv"]:
+            for index, name, want, got in reports["all"].mismatches:
+                text = self._rows[index]["text"][:100]
+                self.stdout.write(
+                    f"  #{index + 1} {name}: expected {want!r}, got {got!r}  [{text}]"
+                )
+
+    def write_tables(self, title, reports):
+        self.stdout.write(title)
+        short = [f for f in FIELDS if f not in ("PMID", "PMCID")]
+        head = f"{'group':<22} {'refs':>5} {'exact':>7} {'P':>6} {'R':>6} {'F1':>6} | "
+        self.stdout.write(head + " ".join(f"{f[:6]:>6}" for f in short))
+        for name, report in reports.items():
+            t = report.total
+            cells = []
+            for f in short:
+                s = report.fields[f]
+                cells.append(f"{s.f1:6.3f}" if s.tp + s.fp + s.fn else f"{'-':>6}")
+            self.stdout.write(
+                f"{name:<22} {report.items:>5} {report.exact_share:7.1%} {t.precision:6.3f} "
+                f"{t.recall:6.3f} {t.f1:6.3f} | " + " ".join(cells)
+            )
+        overall = reports["all"]
+        self.stdout.write("")
+        self.stdout.write(f"{'field (all groups)':<18} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn")
+        for name in FIELDS:
+            s = overall.fields[name]
+            self.stdout.write(
+                f"{name:<18} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}  {s.tp}/{s.fp}/{s.fn}"
+            )
+        t = overall.total
         self.stdout.write(
-            f"{'overall':<16} {total.precision:6.3f} {total.recall:6.3f} {total.f1:6.3f}  "
-            f"{total.tp}/{total.fp}/{total.fn}"
+            f"{'overall':<18} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f}  {t.tp}/{t.fp}/{t.fn}"
         )
         self.stdout.write(
-            f"exact: {report.exact}/{report.items} references ({report.exact_share:.1%})"
+            f"exact: {overall.exact}/{overall.items} references ({overall.exact_share:.1%})"
         )
-        if options["errors"]:
-            for index, name, want, got in report.mismatches:
-                self.stdout.write(f"  #{index + 1} {name}: expected {want!r}, got {got!r}")

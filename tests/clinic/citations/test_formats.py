@@ -211,8 +211,12 @@ def test_read_text_parses_each_reference():
         "1. Golob AL, Wipf JE. Low back pain. Med Clin North Am. 2014;98:405–28.\n"
         "2. Something that is not a reference\n"
     )
-    assert items[0].csl["container-title"] == "Med Clin North Am"
+    assert items[0].csl["container-title-short"] == "Med Clin North Am"
+    assert items[0].csl["container-title"] == "The Medical clinics of North America"
     assert items[0].problems == []
+    # The parser's confidence travels beside the record, not inside the CSL-JSON.
+    assert "_confidence" not in items[0].csl
+    assert 0 < items[0].confidence["title"] <= 1
     assert any("no authors" in problem for problem in items[1].problems)
 
 

@@ -9,7 +9,7 @@ import pytest
 from clinic.citations.parse import parse_reference, split_reference_list
 from clinic.citations.scoring import load_labelled, score_rows
 
-# The targets for the labelled set (tests/clinic/citations/data/labelled_references.jsonl).
+# The targets for the labelled set (clinic/citations/data/labelled_references.jsonl).
 FIELD_F1_TARGET = 0.95
 EXACT_TARGET = 0.70
 
@@ -58,7 +58,9 @@ def test_pubmed_citation_with_identifiers():
     assert item["author"][0] == {"family": "Cherkin", "given": "DC"}
     assert len(item["author"]) == 12
     assert item["title"].endswith("for chronic low back pain")
-    assert item["container-title"] == "Arch Intern Med"
+    # The journal as written, and its full title from the MEDLINE list.
+    assert item["container-title-short"] == "Arch Intern Med"
+    assert item["container-title"] == "Archives of internal medicine"
     assert item["issued"] == {"date-parts": [[2009, 5, 11]]}
     assert (item["volume"], item["issue"], item["page"]) == ("169", "9", "858-866")
     assert item["DOI"] == "10.1001/archinternmed.2009.65"
@@ -75,7 +77,8 @@ def test_pmc_display_style_with_spaces_and_en_dash():
     assert (
         item["title"] == "The practice of acupuncture: who are the providers and what do they do?"
     )
-    assert item["container-title"] == "Ann Fam Med"
+    assert item["container-title-short"] == "Ann Fam Med"
+    assert item["container-title"] == "Annals of family medicine"
     assert item["issued"] == {"date-parts": [[2005, 3]]}
     assert (item["volume"], item["issue"], item["page"]) == ("3", "2", "151-158")
 

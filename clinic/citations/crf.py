@@ -1,0 +1,403 @@
+# The normaliser reads typographic quotes, dashes and spaces on purpose.
+# ruff: noqa: RUF001
+"""The trained sequence labeller behind the reference parser.
+
+A reference is normalised (Unicode spaces, dashes and quotes), cut into tokens (words,
+numbers, punctuation marks, whole DOIs and URLs), and every token gets a label from a
+linear-chain CRF (CRFsuite through ``python-crfsuite``): ``author``, ``title``, ``journal``,
+``date``, ``volume`` and so on. Features describe each token and its neighbours: the word,
+its shape, punctuation and spacing, its place in the reference, and whether it is part of a
+journal title or abbreviation from the MEDLINE / ISO 4 lists (a gazetteer).
+
+The model file ships in ``clinic/citations/data/`` and is loaded once per process.
+``python manage.py train_parser`` rebuilds it from the data in the same folder.
+"""
+
+import csv
+import gzip
+import io
+import re
+import threading
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MODEL_PATH = DATA_DIR / "reference_parser.crfsuite"
+JOURNALS_PATH = DATA_DIR / "journals.csv.gz"
+
+LABELS = (
+    "marker",
+    "author",
+    "editor",
+    "title",
+    "journal",
+    "container",
+    "date",
+    "volume",
+    "pages",
+    "publisher",
+    "location",
+    "edition",
+    "note",
+    "url",
+    "id",
+)
+
+# --- normalisation -----------------------------------------------------------------------
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"), " ")
+_SPACES |= dict.fromkeys(map(ord, "\u2008\u2009\u200a\u202f\u205f\u3000\t"), " ")
+_SPACES |= dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), "")
+_DASHES = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"
+)
+_QUOTES = dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'") | dict.fromkeys(
+    map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'
+)
+_WS_RE = re.compile(r"[ \r\n]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC, plain spaces, hyphens and straight quotes; whitespace runs become one space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_SPACES).translate(_DASHES).translate(_QUOTES)
+    return _WS_RE.sub(" ", text).strip()
+
+
+# --- tokens ------------------------------------------------------------------------------
+
+TOKEN_RE = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:)\]]"
+    r"|10\.\d{4,9}/[^\s\"<>]*[^\s\"<>.,;:\]]"
+    r"|\w+(?:[-'’]\w+)*"
+    r"|[^\w\s]",
+)
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) for every token of an already normalised text."""
+    return [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+
+
+# --- gazetteer ---------------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def journal_key(name: str) -> tuple[str, ...]:
+    """The words of a journal name, lower case, without punctuation: its lookup key."""
+    return tuple(w.lower() for w in _WORD_RE.findall(normalise(name).replace("&", " and ")))
+
+
+class Journals:
+    """Journal titles and abbreviations: a set of word tuples and abbreviation -> title."""
+
+    def __init__(self, rows):
+        self.names: set[tuple[str, ...]] = set()
+        self.words: set[str] = set()
+        self.full: dict[tuple[str, ...], str] = {}
+        for title, abbreviation in rows:
+            title_key, abbr_key = journal_key(title), journal_key(abbreviation)
+            for key in (title_key, abbr_key):
+                if key:
+                    self.names.add(key)
+            if abbr_key and abbr_key != title_key:
+                self.full.setdefault(abbr_key, title.strip())
+                self.words.update(abbr_key)
+        self.longest = max((len(k) for k in self.names), default=0)
+
+    def full_title(self, name: str) -> str | None:
+        return self.full.get(journal_key(name))
+
+
+@cache
+def journals() -> Journals:
+    with gzip.open(JOURNALS_PATH, "rt", encoding="utf-8") as handle:
+        rows = [(row[0], row[1]) for row in csv.reader(handle) if len(row) >= 2]
+    return Journals(rows)
+
+
+# --- features ----------------------------------------------------------------------------
+
+MONTH_WORDS = frozenset(
+    [
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+CUE_WORDS = frozenset(
+    [
+        "et",
+        "al",
+        "and",
+        "in",
+        "eds",
+        "ed",
+        "edn",
+        "edition",
+        "vol",
+        "volume",
+        "no",
+        "issue",
+        "pp",
+        "p",
+        "doi",
+        "pmid",
+        "pmcid",
+        "available",
+        "from",
+        "at",
+        "accessed",
+        "cited",
+        "retrieved",
+        "internet",
+        "online",
+        "url",
+        "art",
+        "suppl",
+        "press",
+        "university",
+        "publisher",
+        "report",
+        "guideline",
+        "thesis",
+        "journal",
+        "proceedings",
+        "conference",
+        "london",
+        "new",
+        "york",
+    ]
+)
+
+
+def _shape(token: str) -> str:
+    out = []
+    for ch in token[:12]:
+        c = "X" if ch.isupper() else "x" if ch.isalpha() else "d" if ch.isdigit() else ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[str]]:
+    gaz = journals()
+    n = len(tokens)
+    base: list[list[str]] = []
+    # Gazetteer: mark the longest journal name that starts at each word token.
+    jrn = [""] * n
+    word_index = [i for i, (tok, _, _) in enumerate(tokens) if tok[0].isalnum()]
+    words = [tokens[i][0].lower() for i in word_index]
+    pos = 0
+    while pos < len(word_index):
+        hit = 0
+        for length in range(min(gaz.longest, len(word_index) - pos, 12), 0, -1):
+            if tuple(words[pos : pos + length]) in gaz.names:
+                hit = length
+                break
+        if hit:
+            first, last = word_index[pos], word_index[pos + hit - 1]
+            kind = "1" if hit == 1 else "m"
+            for i in range(first, last + 1):
+                jrn[i] = ("B" if i == first else "I") + kind
+            pos += hit
+        else:
+            pos += 1
+
+    sentences = 0
+    depth = 0
+    quoted = False
+    digits_before = 0
+    for i, (tok, start, end) in enumerate(tokens):
+        low = tok.lower()
+        space_before = start > 0 and text[start - 1] == " "
+        space_after = end < len(text) and text[end] == " "
+        f = [f"sh={_shape(tok)}", f"pos={i * 8 // n}", f"sent={min(sentences, 6)}"]
+        if len(tok) > 30 or low.startswith(("http", "www.", "10.")):
+            f.append("w=<long>")
+        else:
+            f.append(f"w={low}")
+        if len(tok) > 3 and tok[0].isalpha():
+            f.append(f"suf={low[-3:]}")
+        f.append(f"len={min(len(tok), 8)}")
+        if space_before:
+            f.append("sp")
+        if space_after:
+            f.append("spa")
+        if tok[0].isupper():
+            f.append("cap")
+        if tok.isupper() and len(tok) > 1 and tok.isalpha():
+            f.append("allcap")
+        if tok.isdigit():
+            f.append("digit")
+            if len(tok) == 4 and 1500 <= int(tok) <= 2039:
+                f.append("year")
+        elif re.fullmatch(r"\d+-\d+", tok):
+            f.append("range")
+        elif re.fullmatch(r"[A-Za-z]{1,3}\d+", tok):
+            f.append("eloc")
+        if low in MONTH_WORDS:
+            f.append("month")
+        if low in CUE_WORDS:
+            f.append("cue")
+        if len(tok) == 1 and tok.isupper():
+            f.append("initial")
+        if re.fullmatch(r"[A-Z]{2,3}", tok):
+            f.append("initials")
+        if low.startswith(("http", "www.")):
+            f.append("url")
+        if low.startswith("10.") and "/" in tok:
+            f.append("doi")
+        if not tok[0].isalnum():
+            f.append("punct")
+        if jrn[i]:
+            f.append(f"jrn={jrn[i]}")
+        if low in gaz.words:
+            f.append("jword")
+        if depth:
+            f.append("paren")
+        if quoted:
+            f.append("quoted")
+        f.append(f"dig={min(digits_before, 4)}")
+        base.append(f)
+        # State for the following tokens.
+        if tok in "([":
+            depth += 1
+        elif tok in ")]" and depth:
+            depth -= 1
+        elif tok == '"':
+            quoted = not quoted
+        if tok in ".?!" and space_after:
+            sentences += 1
+        if tok[0].isdigit():
+            digits_before += 1
+
+    keep = ("w=", "sh=", "sp", "punct", "cap", "digit", "year", "month", "jrn=", "initial")
+    out = []
+    for i in range(n):
+        f = list(base[i])
+        for offset in (-2, -1, 1, 2):
+            j = i + offset
+            if 0 <= j < n:
+                prefix = f"{offset:+d}:"
+                f.extend(prefix + x for x in base[j] if x.startswith(keep))
+            else:
+                f.append(f"{offset:+d}:none")
+        if i == 0:
+            f.append("first")
+        if i == n - 1:
+            f.append("last")
+        out.append(f)
+    return out
+
+
+def features(text: str) -> tuple[list[tuple[str, int, int]], list[list[str]]]:
+    tokens = tokenize(text)
+    return tokens, _token_features(tokens, text) if tokens else []
+
+
+# --- the model ---------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_tagger = None
+_loads = 0
+
+
+def _load_model():
+    """Open the shipped model once per process (thread-safe)."""
+    global _tagger, _loads
+    if _tagger is None:
+        with _lock:
+            if _tagger is None:
+                import pycrfsuite
+
+                tagger = pycrfsuite.Tagger()
+                tagger.open(str(MODEL_PATH))
+                _loads += 1
+                _tagger = tagger
+    return _tagger
+
+
+def model_loads() -> int:
+    """How many times this process opened the model file (1 once anything was parsed)."""
+    return _loads
+
+
+def use_model(path: Path | str) -> None:
+    """Parse with the model in ``path`` from now on in this process (evaluation, rebuilds)."""
+    global _tagger, MODEL_PATH
+    with _lock:
+        MODEL_PATH = Path(path)
+        _tagger = None
+
+
+def reload_model() -> None:
+    """Forget the loaded model (after a rebuild), so the next parse opens the new file."""
+    global _tagger
+    with _lock:
+        _tagger = None
+
+
+def tag(text: str) -> list[tuple[str, int, int, str, float]]:
+    """Label an already normalised text: (token, start, end, label, marginal probability)."""
+    tokens, feats = features(text)
+    if not tokens:
+        return []
+    tagger = _load_model()
+    with _lock:  # a Tagger holds the last sequence: one caller at a time
+        labels = tagger.tag(feats)
+        probs = [tagger.marginal(label, i) for i, label in enumerate(labels)]
+    return [(*tok, label, p) for tok, label, p in zip(tokens, labels, probs, strict=True)]
+
+
+def train(
+    sequences, path: Path | str, *, max_iterations: int = 80, c1: float = 0.05, c2: float = 0.01
+):
+    """Train a model on (text, labels) pairs, labels one per token of ``tokenize(text)``."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for text, labels in sequences:
+        tokens, feats = features(text)
+        if len(tokens) != len(labels) or not tokens:
+            continue
+        trainer.append(feats, labels)
+    trainer.set_params(
+        {
+            "c1": c1,
+            "c2": c2,
+            "max_iterations": max_iterations,
+            "feature.possible_transitions": True,
+            "feature.minfreq": 2,
+        }
+    )
+    trainer.train(str(path))
+    return trainer.logparser.last_iteration
+
+
+def read_gzip_text(path: Path) -> str:
+    with gzip.open(path, "rb") as handle:
+        return io.TextIOWrapper(handle, encoding="utf-8").read()

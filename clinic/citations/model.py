@@ -1,0 +1,495 @@
+# The tidying rules read a Cyrillic page mark ("с. 12", OUCI lists) on purpose.
+# ruff: noqa: RUF001, RUF003
+"""Parse free-text references with the trained labeller: ``parse_reference(text) -> list[dict]``.
+
+    >>> parse_reference("Qiao Wen et al Front Neurosci. 2021; 15: 730322.")
+    [{"type": "article-journal", "author": [{"family": "Wen", "given": "Qiao"}],
+      "container-title": "Frontiers in Neuroscience", "container-title-short": "Front Neurosci",
+      "issued": {"date-parts": [[2021]]}, "volume": "15", "number": "730322",
+      "custom": {"et_al": True},
+      "_confidence": {"author": 0.98, "container-title": 0.99, "issued": 0.99, ...}}]
+
+The result is a list because one pasted string can hold several references run together;
+each item is CSL-JSON plus ``_confidence``: for every field the parser filled, the lowest
+marginal probability the CRF gave to the tokens it read that field from (0..1). A value
+below ``DOUBTFUL`` (0.8) means the model was unsure; show that field for checking.
+
+The model decides which words are authors, title, journal, date, volume, pages and so on;
+rules then only tidy what it found: names split into family and given, dates read, "858-66"
+expanded, volume and issue separated, identifiers (DOI, PMID, PMCID) taken from their
+unambiguous shapes, the full journal title looked up from its abbreviation. Pure function,
+never raises; the model file is opened once per process.
+"""
+
+import re
+
+from clinic.citations import crf
+from clinic.citations.parse import (
+    MAX_REFERENCE_CHARS,
+    _expand_pages,
+    _extract_identifiers,
+    _is_elocator,
+    _looks_inverted,
+    _looks_like_group,
+    _parse_date,
+    _read_names,
+    _strip_title,
+)
+
+# Fields whose confidence is below this are worth a second look.
+DOUBTFUL = 0.8
+
+_MARKER_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)](?!\d))\s*")
+
+_KEY_ORDER = (
+    "type",
+    "author",
+    "editor",
+    "title",
+    "container-title",
+    "container-title-short",
+    "issued",
+    "volume",
+    "issue",
+    "page",
+    "number",
+    "edition",
+    "publisher",
+    "publisher-place",
+    "DOI",
+    "PMID",
+    "PMCID",
+    "URL",
+    "accessed",
+    "custom",
+    "_confidence",
+)
+
+
+def parse_reference(text: str) -> list[dict]:
+    """Parse pasted reference text into CSL-JSON items with per-field ``_confidence``."""
+    if not isinstance(text, str):
+        return []
+    items = []
+    try:
+        pieces = [
+            piece
+            for chunk in split_at_gaps(text[:MAX_REFERENCE_CHARS])
+            for piece in split_run_together(chunk)
+        ]
+    except Exception:  # a parser for pasted text must never take a page down
+        pieces = []
+    for piece, tagged in pieces:
+        try:
+            item = _parse_one(piece, tagged)
+        except Exception:
+            item = {"type": "article-journal", "title": piece, "_confidence": {"title": 0.0}}
+        if item:
+            items.append(item)
+    return items
+
+
+_LOCATOR_LABELS = frozenset({"date", "volume", "pages", "id", "url", "note"})
+# Three or more spaces, or a tab, inside one line: what is left of a table cell or line break.
+_GAP_RE = re.compile(r"[ \u00a0\u2000-\u200a\u202f]{3,}|\t+")
+_SENTENCE_END_RE = re.compile(r"[.?!]\s+(?=[A-Z\"'(])")
+
+
+def split_at_gaps(text: str) -> list[str]:
+    """Cut at wide gaps, and give each piece back the title that the gap left behind.
+
+    "J Pain Relief 2015, 4: 195. Title one. Title two   Journal two Volume 2012 (2012)": the
+    piece after the gap has a journal and a date but no title, and the piece before ends with
+    one sentence more than it needs, so that sentence moves across.
+    """
+    chunks = [crf.normalise(c) for c in _GAP_RE.split(text.replace("\r", " ").replace("\n", " "))]
+    chunks = [c for c in chunks if c]
+    if len(chunks) < 2:
+        return chunks
+    out = [chunks[0]]
+    for chunk in chunks[1:]:
+        labels = {seg[0] for seg in _segments(crf.tag(chunk))}
+        if not labels & {"journal", "date", "volume", "title", "author"} or not re.search(
+            r"\d", chunk
+        ):
+            out[-1] += " " + chunk  # not a reference of its own: a wrapped line
+            continue
+        if "title" not in labels and "author" not in labels:
+            previous = out[-1]
+            titles = [seg for seg in _segments(crf.tag(previous)) if seg[0] == "title"]
+            if titles:
+                _, start, end, _ = titles[-1]
+                ends = list(_SENTENCE_END_RE.finditer(previous, start, end))
+                if ends:
+                    cut = ends[-1].end()
+                    out[-1] = previous[:cut].strip()
+                    chunk = previous[cut:].strip() + " " + chunk
+        out.append(chunk)
+    return out
+
+
+def split_run_together(text: str, limit: int = 20) -> list[tuple[str, list]]:
+    """Label the text and cut it where a second reference starts: [(text, tagged tokens)].
+
+    Two journal names with a date, volume or pages between them mean two references. The
+    second one starts at the first author or title after the first one's locator; when the
+    first reference was journal first ("Journal. 2015;4:195. Title.") its title comes after
+    the locator, and the next reference starts at the next author, or at the next sentence
+    of a title that runs into the second journal.
+    """
+    out = []
+    while text and len(out) < limit:
+        text = _MARKER_RE.sub("", text, count=1).strip()
+        tagged = crf.tag(text)
+        cut = _split_point(text, _segments(tagged))
+        if cut is None or cut < 10 or len(text) - cut < 10:
+            out.append((text, tagged))
+            break
+        head = text[:cut].strip()
+        out.append((head, crf.tag(head)))
+        text = text[cut:]
+    return out
+
+
+def _split_point(text: str, segs: list) -> int | None:
+    journals = [i for i, seg in enumerate(segs) if seg[0] == "journal"]
+    if len(journals) < 2:
+        return None
+    j1, j2 = journals[0], journals[1]
+    # Each reference needs its own date: one between the journals, one after the second.
+    if not any(seg[0] == "date" for seg in segs[j1 + 1 : j2]) or not any(
+        seg[0] == "date" for seg in segs[j2 + 1 :]
+    ):
+        return None
+    k = j1 + 1
+    while k < j2 and segs[k][0] in _LOCATOR_LABELS:
+        k += 1
+    seg = segs[k]
+    if seg[0] != "title" or any(s[0] == "title" for s in segs[:j1]):
+        return seg[1]
+    for following in segs[k + 1 : j2]:
+        if following[0] in ("author", "marker", "title"):
+            return following[1]
+    # The first sentence with words is the first reference's title; the next one starts anew.
+    piece = text[seg[1] : seg[2]]
+    for boundary in re.finditer(r"[.?!]\s+(?=[A-Z\"'(])", piece):
+        if len(re.findall(r"[^\W\d_]{2,}", piece[: boundary.start()])) >= 3:
+            return seg[1] + boundary.end()
+    return None
+
+
+# --- one reference -------------------------------------------------------------------------
+
+
+def _segments(tagged):
+    """Merge runs of tokens with the same label: [(label, start, end, lowest probability)]."""
+    out = []
+    for _tok, start, end, label, prob in tagged:
+        if out and out[-1][0] == label:
+            lab, s, _e, p = out[-1]
+            out[-1] = (lab, s, end, min(p, prob))
+        else:
+            out.append((label, start, end, prob))
+    return out
+
+
+def _parse_one(text: str, tagged: list) -> dict:
+    if not text:
+        return {}
+    segments = [seg for seg in _segments(tagged) if seg[0] != "marker"]
+    by_label: dict[str, list[tuple[str, float]]] = {}
+    for label, start, end, prob in segments:
+        by_label.setdefault(label, []).append((text[start:end], prob))
+
+    item: dict = {}
+    confidence: dict[str, float] = {}
+
+    def first(label):
+        found = by_label.get(label)
+        return found[0] if found else (None, None)
+
+    # Identifiers: unambiguous shapes, read from the whole reference.
+    _extract_identifiers(text, item)
+    for key in ("DOI", "PMID", "PMCID", "URL"):
+        if key in item:
+            confidence[key] = 1.0
+    if "URL" in item and "doi.org/" in item["URL"].lower():
+        item.pop("URL")
+        confidence.pop("URL", None)
+
+    author_text, p = first("author")
+    if author_text:
+        authors, et_al = read_authors(author_text)
+        if authors:
+            item["author"] = authors
+            confidence["author"] = p
+        if et_al:
+            item.setdefault("custom", {})["et_al"] = True
+    editor_text, p = first("editor")
+    if editor_text:
+        editors, _ = read_authors(
+            re.sub(r"\(?\b(?:eds?|editors?)\b\.?\)?", " ", editor_text, flags=re.I)
+        )
+        if editors:
+            item["editor"] = editors
+            confidence["editor"] = p
+
+    title_text, p = first("title")
+    if title_text:
+        title = _clean_title(title_text)
+        if title:
+            item["title"] = title
+            confidence["title"] = p
+
+    journal_text, p = first("journal")
+    container_text, p2 = first("container")
+    if journal_text:
+        # "... Alternative Medicine Volume 2012 (2012)": the word belongs to the volume.
+        tail = re.search(r"[\s,]+(?:vol(?:ume)?\.?)\s*$", journal_text, re.I)
+        if tail:
+            journal_text = journal_text[: tail.start()]
+            after = _after(segments, text, "journal")
+            number = re.match(r"\s*(\d{1,5})\b", after or "")
+            if number and not by_label.get("volume"):
+                by_label["volume"] = [(number.group(1), p)]
+        _set_journal(item, journal_text)
+        confidence["container-title"] = p
+    elif container_text:
+        container = re.sub(r"^\s*in\s*:?\s+", "", container_text, flags=re.I)
+        container = _clean_title(container)
+        if container:
+            item["container-title"] = container
+            confidence["container-title"] = p2
+
+    for date_text, p in by_label.get("date", []):
+        date = _parse_date(date_text)
+        if date:
+            item["issued"] = {"date-parts": [date]}
+            confidence["issued"] = p
+            break
+
+    volume_text, p = first("volume")
+    if volume_text:
+        volume, issue, pages = read_volume(volume_text)
+        if volume:
+            item["volume"] = volume
+            confidence["volume"] = p
+        if issue:
+            item["issue"] = issue
+            confidence["issue"] = p
+        if pages and not by_label.get("pages"):
+            by_label["pages"] = [(pages, p)]
+    pages_text, p = first("pages")
+    if pages_text:
+        key, value = read_pages(pages_text, has_issue="issue" in item)
+        if value:
+            item[key] = value
+            confidence[key] = p
+
+    for label, key in (
+        ("publisher", "publisher"),
+        ("location", "publisher-place"),
+        ("edition", "edition"),
+    ):
+        value, p = first(label)
+        if value and value.strip(" .,;:()"):
+            item[key] = value.strip(" .,;:()[]")
+            confidence[key] = p
+    note = " ".join(value for value, _ in by_label.get("note", []))
+    if note and "number" not in item:
+        number = _report_number(note)
+        if number:
+            item["number"] = number
+            confidence["number"] = min(p for _, p in by_label["note"])
+    if "URL" not in item:
+        url_text, p = first("url")
+        if url_text and re.match(r"(?:https?://|www\.)", url_text.strip()):
+            item["URL"] = url_text.strip().rstrip(".,;")
+            confidence["URL"] = p
+
+    item["type"] = _guess_type(item, by_label, note)
+    if "title" not in item and "container-title" not in item and "author" not in item:
+        # Nothing recognisable: keep the text, flagged, rather than lose it.
+        item["title"] = _clean_title(text)
+        confidence["title"] = 0.0
+    item["_confidence"] = {
+        k: round(float(v), 3) for k, v in confidence.items() if k in item or k == "issued"
+    }
+    return {key: item[key] for key in _KEY_ORDER if key in item}
+
+
+def _after(segments, text: str, label: str) -> str | None:
+    """The text of the segment that follows the first one with ``label``."""
+    for index, seg in enumerate(segments[:-1]):
+        if seg[0] == label:
+            following = segments[index + 1]
+            return text[following[1] : following[2]]
+    return None
+
+
+# --- tidying what the model found ------------------------------------------------------------
+
+_ET_AL_TAIL = re.compile(r"[\s,;]*(?:et\.?\s*al\.?|and others|\.\.\.|…)[\s.,;:]*$", re.I)
+_GIVEN_FIRST = re.compile(
+    r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.|[A-Z])(?:\s+|-|(?<=\.))){1,4})"
+    r"(?P<family>(?:[a-z]{1,3}\s)?[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)$"
+)
+
+
+def read_authors(text: str) -> tuple[list[dict], bool]:
+    """Names from an author segment: Vancouver, APA/Harvard, IEEE, "First Last et al", groups."""
+    text = text.strip(" ,;:")
+    et_al = bool(_ET_AL_TAIL.search(text))
+    body = _ET_AL_TAIL.sub("", text).strip(" ,;:")
+    if body.endswith(".") and not re.search(r"\b[A-Z]\.$", body):
+        body = body[:-1]
+    body = re.sub(r"\s*\(\s*(?:eds?|editors?)\.?\s*\)\s*$", "", body, flags=re.I)
+    if not body:
+        return [], et_al
+    if "," not in body and ";" not in body and (_looks_like_group(body) or " " not in body):
+        return [{"literal": body.strip(" .")}], et_al
+    # Group authors after the personal names: "Vickers AJ, ...; PRISMA Group".
+    groups: list[dict] = []
+    if ";" in body and not _looks_inverted(body):
+        head, _, tail = body.partition(";")
+        if tail.strip() and "," not in tail and _looks_group_name(tail):
+            body, groups = head.strip(), [{"literal": tail.strip(" .;")}]
+    authors, more_et_al, leftover = _read_names(body, inverted=_looks_inverted(body))
+    if authors and not leftover.strip(" .,;&"):
+        return authors + groups, et_al or more_et_al
+    given_first = _read_given_first(body)
+    # "Qiao Wen et al" and "D. C. Cherkin, K. J. Sherman" are names; "Alzheimer Scotland" alone
+    # is more likely an organisation.
+    if given_first and (et_al or len(given_first) > 1 or "." in body):
+        return given_first + groups, et_al
+    if _looks_like_group(body) or not authors:
+        return [{"literal": body}, *groups], et_al
+    return authors + groups, et_al or more_et_al
+
+
+def _looks_group_name(text: str) -> bool:
+    words = text.split()
+    return len(words) >= 2 and not re.fullmatch(r"[A-Z][\w'-]+ [A-Z]{1,3}", text.strip(" .;"))
+
+
+def _read_given_first(body: str) -> list[dict]:
+    """ "D. C. Cherkin, K. J. Sherman, and A. L. Avins" / "Roselyn Clemente Fuentes"."""
+    parts = [
+        p.strip() for p in re.split(r",\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", body) if p.strip()
+    ]
+    out = []
+    for part in parts:
+        match = _GIVEN_FIRST.match(part)
+        if not match:
+            return []
+        given, family = match.group("given").strip(), match.group("family")
+        words = part.split()
+        if len(words) >= 3 and not any(re.fullmatch(r"[A-Z]\.?", w) for w in words):
+            # "Roselyn Clemente Fuentes": a written-out first name, then a double surname.
+            given, family = words[0], " ".join(words[1:])
+        out.append({"family": family, "given": given})
+    return out
+
+
+def _clean_title(text: str) -> str:
+    text = text.strip(" ,;:")
+    text = re.sub(r"\s*\[(?:internet|online|serial on the internet|in \w+)\]", "", text, flags=re.I)
+    return _strip_title(text).strip(" ,;:\"'")
+
+
+def _set_journal(item: dict, text: str) -> None:
+    name = re.sub(r"\s*\[(?:internet|online)\]", "", text, flags=re.I).strip(" ,;:")
+    # "Arch Intern Med." ends a sentence; "Arch. Intern. Med." is an ISO abbreviation.
+    if name.endswith(".") and "." not in name[:-1]:
+        name = name[:-1]
+    full = crf.journals().full_title(name)
+    if full and crf.journal_key(full) != crf.journal_key(name):
+        item["container-title"] = full
+        item["container-title-short"] = name
+    else:
+        item["container-title"] = name
+
+
+def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
+    """ "169(9):" / "vol. 36, no. 9" / "Volume 352, Issue 9125" / "(1)" -> volume, issue, pages."""
+    text = text.strip(" .,;:")
+    text = re.sub(r"\b(?:vol(?:ume)?|bd|t|v)\.?\s*", "", text, flags=re.I)
+    text = re.sub(r"^(?:1[5-9]\d\d|20\d\d)\s*[;,]\s*(?=\S)", "", text)
+    if text.count("(") != text.count(")"):
+        lone = re.fullmatch(r"\(?\s*([\w-]{1,12})\s*\)?", text)
+        if lone:
+            return None, lone.group(1), None
+        text = text.replace("(", " ").replace(")", " ").strip()
+    pages = None
+    tail = re.search(r"[:,]\s*((?:pp?\.?\s*)?[A-Za-z]{0,3}\d+(?:\s*-\s*[A-Za-z]{0,3}\d+)?)$", text)
+    if tail and re.search(r"\)\s*[:,]|\d\s*:", text):
+        pages = tail.group(1)
+        text = text[: tail.start()]
+    issue = None
+    paren = re.search(r"\(\s*([^()]{1,20}?)\s*\)", text)
+    if paren:
+        issue = paren.group(1)
+        text = (text[: paren.start()] + text[paren.end() :]).strip(" ,;:")
+    word = re.search(
+        r"[,;]?\s*\b(?:no|nr|issue|iss|n°|number|heft|h)\.?\s*([\w/-]{1,12})", text, re.I
+    )
+    if word:
+        issue = issue or word.group(1)
+        text = (text[: word.start()] + text[word.end() :]).strip(" ,;:")
+    text = text.rpartition(";")[2]
+    text = re.sub(r"[,\s]+(?:pp?|art|no|с)\.?$", "", text.strip(" ,;:."), flags=re.I)
+    volume = text.strip(" ,;:.") or None
+    if volume and not re.fullmatch(r"[A-Za-z]{0,3}\d[\w-]{0,10}", volume):
+        volume = None
+    return volume, issue, pages
+
+
+def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
+    """ "858-66." -> page "858-866"; "CD001351", "e0117146", "730322" -> number."""
+    value = text.strip(" .,;:()")
+    value = re.sub(
+        r"^(?:pp?\.?|pages?|s\.|art(?:icle)?\.?\s*(?:no\.?|number)?\s*:?|article|e-?locator:?)\s*",
+        "",
+        value,
+        flags=re.I,
+    ).strip(" .,;:")
+    value = re.sub(r"\s*-\s*", "-", value)
+    lead = re.match(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:-[A-Za-z]{0,4}\d+[A-Za-z]?)?", value)
+    value = lead.group(0) if lead else value
+    if not value:
+        return "page", None
+    single = "-" not in value
+    if single and (_is_elocator(value) or (value.isdigit() and not has_issue)):
+        return "number", value
+    return "page", _expand_pages(value)
+
+
+_REPORT_NUMBER_RE = re.compile(
+    r"\[((?:NG|CG|QS|PH|NICE)\s?\d{1,4})\]|\b((?:NG|CG|QS|PH)\d{1,4})\b"
+    r"|\bno\.?\s*([\w-]{1,12})|\bpublication\s+no\.?\s*([\w-]{1,12})",
+    re.I,
+)
+
+
+def _report_number(note: str) -> str | None:
+    match = _REPORT_NUMBER_RE.search(note)
+    if not match:
+        return None
+    return next(g for g in match.groups() if g).rstrip(".,;)")
+
+
+def _guess_type(item: dict, by_label: dict, note: str) -> str:
+    if "journal" in by_label:
+        return "article-journal"
+    if "container" in by_label and ("editor" in by_label or "pages" in by_label):
+        return "chapter"
+    group_author = any("literal" in a for a in item.get("author", []))
+    if re.search(r"\b(?:guideline|report|publication no|technical series)\b", note, re.I) or (
+        group_author and ("publisher" in by_label or "location" in by_label or "number" in item)
+    ):
+        return "report"
+    if "publisher" in by_label or "edition" in by_label:
+        return "book"
+    if "url" in by_label or item.get("URL"):
+        return "webpage"
+    return "article-journal"
