@@ -473,6 +473,8 @@ def find_doubts(reference: Reference, confidence, corrected: bool) -> dict[str, 
         doubts["container_title"] = (
             "No journal was found: add it (“Complete this reference” may find it)."
         )
+    elif journal and re.search(r"\bet\.? al\b", journal, re.IGNORECASE):
+        doubts["container_title"] = "The journal contains “et al”: authors were read into it."
     elif journal and (len(journal.split()) > 12 or re.search(r"\bvolume\b", journal, re.I)):
         doubts["container_title"] = "This looks like a title rather than a journal's name."
     return doubts

@@ -212,3 +212,36 @@ def test_paste_correct_complete_import_cite_publish_then_changes_wait(
     editor_context.close()
     imported.refresh_from_db()
     assert (imported.title, imported.pending) == ("Acupuncture for low back pain", {})
+
+
+def test_complete_a_reference_from_its_page(browser, live_server, personas, fake_services):  # noqa: F811
+    reference = Reference.from_csl(
+        {"title": "Acupuncture trial", "author": [{"family": "Cherkin", "given": "DC"}],
+         "PMID": "19433697", "issued": {"date-parts": [[2009]]}}
+    )  # fmt: skip
+    reference.save()
+    for width in (1280, 390):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        admin_login(page, live_server, "practitioner", PASSWORD)
+        page.goto(f"{live_server.url}{reference.get_admin_url()}")
+        page.get_by_role("button", name="Complete this reference from PubMed / Crossref").click()
+        expect(page.locator("#content-main")).to_contain_text("Found in PubMed, by PMID 19433697")
+        expect(page.get_by_label("Journal or book")).to_be_checked()  # empty now: ticked
+        expect(page.get_by_label("Title")).not_to_be_checked()  # differs: their choice
+        assert violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"reference-complete-{width}")
+        context.close()
+    page = browser.new_page()
+    admin_login(page, live_server, "practitioner", PASSWORD)
+    page.goto(f"{live_server.url}{reference.get_admin_url()}")
+    page.get_by_role("button", name="Complete this reference from PubMed / Crossref").click()
+    page.get_by_label("Title").check()
+    page.get_by_role("button", name="Use the ticked values").click()
+    expect(page.locator(".messagelist")).to_contain_text("was completed")
+    reference.refresh_from_db()
+    assert reference.title.startswith("A randomized trial comparing acupuncture")
+    assert reference.container_title == "Archives of internal medicine"
+    assert reference.doi == "10.1001/archinternmed.2009.65"
+    page.close()
