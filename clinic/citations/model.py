@@ -165,7 +165,9 @@ def _split_point(text: str, segs: list) -> int | None:
     while k < j2 and segs[k][0] in _LOCATOR_LABELS:
         k += 1
     seg = segs[k]
-    if seg[0] != "title" or any(s[0] == "title" for s in segs[:j1]):
+    # After an author-first or title-first reference, what follows its locator is the next one;
+    # only a journal-first reference ("Journal. 2015;4:195. Title.") has its title there.
+    if seg[0] != "title" or any(s[0] in ("title", "author") for s in segs[:j1]):
         return seg[1]
     for following in segs[k + 1 : j2]:
         if following[0] in ("author", "marker", "title"):

@@ -44,17 +44,26 @@ def checkbox(html, number):
 
 def test_a_doubtful_row_is_flagged_with_a_reason_and_not_ticked(client, personas):
     login(client)
-    text = "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186-187.\n" + GOOD
+    # The clinic's forms: "Name et al Journal." has no title, "Journal. Date. Title." no author.
+    text = (
+        "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186-187.\n"
+        "Arch Intern Med. 2009 May 11; 169(9): 858-866. A Randomized Trial Comparing "
+        "Acupuncture, Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.\n"
+        "Sherman KJ, Cherkin DC. The practice of acupuncture: who are the providers and what "
+        "do they do? Ann Fam Med. 2005;3(2):151-8."
+    )
     html = client.post(URL, {"text": text}).content.decode()
     assert "checked" not in checkbox(html, 1)
     assert "disabled" not in checkbox(html, 1)  # it can still be ticked by hand
     assert 'aria-describedby="r1-title-doubt"' in html
-    assert "The title contains “et al”: the authors were probably read as title." in html
+    assert "No title was found." in html
+    assert "checked" not in checkbox(html, 2)
+    assert 'aria-describedby="r2-authors-doubt"' in html
     assert "No author was found." in html
-    assert "Not ticked: check the marked fields, then tick it to import." in html
+    assert "Not ticked: check the marked field, then tick it to import." in html
     # A well-read reference is offered ticked, with nothing marked.
-    assert "checked" in checkbox(html, 2)
-    assert 'id="r2-title-doubt"' not in html
+    assert "checked" in checkbox(html, 3)
+    assert 'id="r3-title-doubt"' not in html
 
 
 def test_the_parsers_confidence_marks_fields(client, personas):
