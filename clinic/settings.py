@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,8 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600
 FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
 
 # --- Log-in ------------------------------------------------------------------------------
+# After log-in, without a safe `next`, the admin's home (Django's default is /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     # Refuses log-ins for a locked-out user and address before the password is checked.
     "clinic.security.LockoutBackend",
@@ -284,6 +288,20 @@ STORAGES = {
     },
 }
 
+# Background work (django.tasks): e-mail, re-formatting every reference after a change of
+# citation style, imports. Run at once, inside the request, in development and tests; in
+# production (TASKS_BACKEND=database) queued in the database and run by `manage.py db_worker`
+# (django-tasks-db), so that no request waits for SMTP or a long job.
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be immediate or database, not {TASKS_BACKEND!r}."
+    )
+
 # E-mail: printed to the console unless EMAIL_HOST is set (Django 6.1's MAILERS setting).
 if env("EMAIL_HOST"):
     MAILERS = {
@@ -306,7 +324,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- HTTP security -------------------------------------------------------------------------
 # HTTPS=true is the production switch: redirect to HTTPS, HSTS, cookies only over HTTPS.
-# `manage.py check --deploy` is clean with it (tests/test_security_settings.py runs it).
+# `manage.py check --deploy` is clean with it and EMAIL_HOST set (Django refuses the console
+# mailer in production): tests/clinic/test_security_headers.py runs it.
 HTTPS = envbool("HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS

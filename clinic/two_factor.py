@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -82,7 +83,11 @@ def _exempt(request) -> bool:
 
 
 def _redirect_with_next(name, request):
-    return redirect(f"{reverse(name)}?next={request.get_full_path()}")
+    # Encoded as Django's own log-in redirect does: a `next` with its own query string
+    # (?a=1&b=2) must come back whole.
+    query = QueryDict(mutable=True)
+    query["next"] = request.get_full_path()
+    return redirect(f"{reverse(name)}?{query.urlencode(safe='/')}")
 
 
 def _next_url(request) -> str:
