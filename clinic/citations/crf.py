@@ -87,7 +87,9 @@ _WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 
 def journal_key(name: str) -> tuple[str, ...]:
     """The words of a journal name, lower case, without punctuation: its lookup key."""
-    return tuple(w.lower() for w in _WORD_RE.findall(normalise(name).replace("&", " and ")))
+    if not name.isascii():
+        name = normalise(name)
+    return tuple(_WORD_RE.findall(name.replace("&", " and ").lower()))
 
 
 class Journals:

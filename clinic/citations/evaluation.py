@@ -63,8 +63,13 @@ def cross_validate(
     iterations: int = training.ITERATIONS,
     limit: int | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    models_dir: Path | str | None = None,
 ) -> dict[str, Report]:
-    """k-fold cross-validation over AnyStyle's and the project's labelled references."""
+    """k-fold cross-validation over AnyStyle's and the project's labelled references.
+
+    With ``models_dir``, each fold's model is kept there and reused when present, so the
+    tidying rules can be re-scored without training again.
+    """
     units = []  # (group, text, labels or None, expected or None)
     for text, labels, group in training.anystyle_sequences(anystyle_files):
         units.append((group, text, labels, None))
@@ -77,7 +82,9 @@ def cross_validate(
     rows = []
     previous = crf.MODEL_PATH
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as temporary:
+            folder = Path(models_dir or temporary)
+            folder.mkdir(parents=True, exist_ok=True)
             for fold in range(k):
                 train = [
                     (crf.normalise(text), labels)
@@ -85,9 +92,11 @@ def cross_validate(
                     if i % k != fold and labels
                 ]
                 test = [u for i, u in enumerate(units) if i % k == fold]
-                path = Path(folder) / f"fold{fold}.crfsuite"
+                path = folder / f"fold{fold}-of-{k}.crfsuite"
                 progress(f"fold {fold + 1}/{k}: training on {len(train)}, testing on {len(test)}")
-                crf.train(train, path, max_iterations=iterations)
+                if not path.exists():
+                    crf.train(train, path.with_suffix(".tmp"), max_iterations=iterations)
+                    path.with_suffix(".tmp").replace(path)
                 crf.use_model(path)
                 for group, text, labels, expected in test:
                     if expected is None:

@@ -238,6 +238,20 @@ def _parse_one(text: str, tagged: list) -> dict:
 
     title_text, p = first("title")
     if title_text:
+        # "Title. In: Editors, editors. Book" / "Title (NIH Publication No. 18-2059)".
+        chapter = re.search(r"[.,]\s+In\b:?(?:\s|$)", title_text)
+        if chapter:
+            title_text = title_text[: chapter.start()]
+        numbered = re.search(r"\(([^()]*\bNo\.?\s*([\w-]{1,12}))\)\s*\.?$", title_text)
+        if numbered:
+            title_text = title_text[: numbered.start()]
+            by_label.setdefault("note", []).append((numbered.group(1), p))
+        title_text = re.sub(r",\s*(?:\d+(?:st|nd|rd|th)\s+)?edn\.?\s*\d*\b.*$", "", title_text)
+        guideline = _GUIDELINE_RE.search(title_text)
+        if guideline:
+            title_text = title_text[: guideline.start()]
+            item.setdefault("number", guideline.group(1))
+            confidence.setdefault("number", p)
         title = _clean_title(title_text)
         if title:
             item["title"] = title
@@ -245,6 +259,12 @@ def _parse_one(text: str, tagged: list) -> dict:
 
     journal_text, p = first("journal")
     container_text, p2 = first("container")
+    if journal_text and "title" not in item:
+        # "Akupunktur und Kniegelenkarthrose. Dtsch Arztebl.": a title read as the journal.
+        title, journal = _split_title_journal(journal_text)
+        if title:
+            item["title"], journal_text = _clean_title(title), journal
+            confidence["title"] = min(p, DOUBTFUL - 0.01)
     if journal_text:
         # "... Alternative Medicine Volume 2012 (2012)": the word belongs to the volume.
         tail = re.search(r"[\s,]+(?:vol(?:ume)?\.?)\s*$", journal_text, re.I)
@@ -258,6 +278,16 @@ def _parse_one(text: str, tagged: list) -> dict:
         confidence["container-title"] = p
     elif container_text:
         container = re.sub(r"^\s*in\s*:?\s+", "", container_text, flags=re.I)
+        # "Filshie J, White A, editors. Medical Acupuncture. Edinburgh: Churchill Livingstone"
+        editors = re.match(r"(.{1,300}?),?\s+\(?(?:eds?|editors?)\.?\)?[.,]?\s+", container)
+        if editors:
+            if "editor" not in item:
+                found, _ = read_authors(editors.group(1))
+                if found:
+                    item["editor"] = found
+                    confidence["editor"] = p2
+            container = container[editors.end() :]
+        container = re.sub(r"\.\s+[A-Z][\w .()]{1,40}:\s*[^.:]{2,80}\.?$", "", container)
         container = _clean_title(container)
         if container:
             item["container-title"] = container
@@ -269,8 +299,22 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["issued"] = {"date-parts": [date]}
             confidence["issued"] = p
             break
+    if "issued" not in item:
+        # A year the model put into the journal or the volume ("Chin. Med. 2012, 7, 4").
+        for label in ("volume", "journal", "pages"):
+            for value, p in by_label.get(label, []):
+                year = re.search(r"(?<![\d-])(1[6-9]\d\d|20\d\d)(?![\d-])", value)
+                if year:
+                    item["issued"] = {"date-parts": [[int(year.group(1))]]}
+                    confidence["issued"] = min(p, DOUBTFUL - 0.01)
+                    break
+            if "issued" in item:
+                break
 
     volume_text, p = first("volume")
+    if len(by_label.get("volume", [])) > 1:  # "vol. 5," ... "no. 12,"
+        volume_text = ", ".join(v for v, _ in by_label["volume"])
+        p = min(q for _, q in by_label["volume"])
     if volume_text:
         volume, issue, pages = read_volume(volume_text)
         if volume:
@@ -309,6 +353,15 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["URL"] = url_text.strip().rstrip(".,;")
             confidence["URL"] = p
 
+    # Cochrane reviews have issues, not volumes: "Cochrane Database Syst Rev, 12, CD010912".
+    if (
+        "cochrane" in item.get("container-title", "").lower()
+        and item.get("volume")
+        and "issue" not in item
+        and str(item.get("number", "")).upper().startswith("CD")
+    ):
+        item["issue"] = item.pop("volume")
+        confidence["issue"] = confidence.pop("volume", 1.0)
     item["type"] = _guess_type(item, by_label, note)
     if "title" not in item and "container-title" not in item and "author" not in item:
         # Nothing recognisable: keep the text, flagged, rather than lose it.
@@ -318,6 +371,27 @@ def _parse_one(text: str, tagged: list) -> dict:
         k: round(float(v), 3) for k, v in confidence.items() if k in item or k == "issued"
     }
     return {key: item[key] for key in _KEY_ORDER if key in item}
+
+
+_GUIDELINE_RE = re.compile(
+    r"[.,]\s*(?:NICE\s+guideline|Clinical\s+guideline|Guideline|Quality\s+standard"
+    r"|Technology\s+appraisal\s+guidance|Public\s+health\s+guideline)\s*"
+    r"\[?([A-Z]{0,3}\d{1,4})\]?\.?$",
+    re.I,
+)
+
+
+def _split_title_journal(text: str) -> tuple[str | None, str]:
+    """Split "Title. Journal" read as one journal; the journal is a known name if possible."""
+    ends = list(re.finditer(r"[.?!]\s+(?=[A-Z])", text))
+    if not ends:
+        return None, text
+    names = crf.journals().names
+    for end in ends:
+        if crf.journal_key(text[end.end() :]) in names:
+            return text[: end.start() + 1], text[end.end() :]
+    end = ends[-1]
+    return text[: end.start() + 1], text[end.end() :]
 
 
 def _after(segments, text: str, label: str) -> str | None:
@@ -338,10 +412,19 @@ _GIVEN_FIRST = re.compile(
 )
 
 
+_MLA_FIRST_AUTHOR = re.compile(
+    r"([A-Z][\w'-]+(?: [A-Z][a-z][\w'-]*)?), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*)\.?"
+)
+
+
 def read_authors(text: str) -> tuple[list[dict], bool]:
     """Names from an author segment: Vancouver, APA/Harvard, IEEE, "First Last et al", groups."""
     text = text.strip(" ,;:")
-    et_al = bool(_ET_AL_TAIL.search(text))
+    # APA 7 and Google Scholar: "Singer, J. P., ... & Lembo, A. J." (middle names left out).
+    elided = re.compile(r",?\s*(?:\.\.\.|…)\s*&?\s*(?=[A-Z])")
+    middle = bool(elided.search(text))
+    text = elided.sub(", ", text)
+    et_al = middle or bool(_ET_AL_TAIL.search(text))
     body = _ET_AL_TAIL.sub("", text).strip(" ,;:")
     if body.endswith(".") and not re.search(r"\b[A-Z]\.$", body):
         body = body[:-1]
@@ -356,6 +439,11 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         head, _, tail = body.partition(";")
         if tail.strip() and "," not in tail and _looks_group_name(tail):
             body, groups = head.strip(), [{"literal": tail.strip(" .;")}]
+    mla = re.fullmatch(
+        r"([A-Z][\w'-]+(?: [A-Z][a-z][\w'-]*)?), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*)\.?", body
+    )
+    if mla:  # MLA: "Kaptchuk, Ted J., et al."
+        return [{"family": mla.group(1), "given": mla.group(2)}, *groups], et_al
     authors, more_et_al, leftover = _read_names(body, inverted=_looks_inverted(body))
     if authors and not leftover.strip(" .,;&"):
         return authors + groups, et_al or more_et_al
@@ -401,6 +489,8 @@ def _clean_title(text: str) -> str:
 
 def _set_journal(item: dict, text: str) -> None:
     name = re.sub(r"\s*\[(?:internet|online)\]", "", text, flags=re.I).strip(" ,;:")
+    name = re.sub(r"[,.]\s*(?:art|no|vol|pp?|issue)\.?$", "", name, flags=re.I).strip(" ,;:")
+    name = re.sub(r"\s*(?<![\d-])(?:1[6-9]\d\d|20\d\d)$", "", name).strip(" ,;:")
     # "Arch Intern Med." ends a sentence; "Arch. Intern. Med." is an ISO abbreviation.
     if name.endswith(".") and "." not in name[:-1]:
         name = name[:-1]
@@ -416,6 +506,11 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     """ "169(9):" / "vol. 36, no. 9" / "Volume 352, Issue 9125" / "(1)" -> volume, issue, pages."""
     text = text.strip(" .,;:")
     text = re.sub(r"\b(?:vol(?:ume)?|bd|t|v)\.?\s*", "", text, flags=re.I)
+    text = re.sub(r"\s*\((?:1[5-9]\d\d|20\d\d)\)", "", text).strip(" .,;:")  # MLA "5.12 (2010)"
+    text = re.sub(r"[,\s]*\bart(?:icle)?\.?\s*(?:no\.?|number)?\s*:?$", "", text, flags=re.I)
+    mla = re.fullmatch(r"(\d{1,5})\.(\d{1,4})", text)
+    if mla:
+        return mla.group(1), mla.group(2), None
     text = re.sub(r"^(?:1[5-9]\d\d|20\d\d)\s*[;,]\s*(?=\S)", "", text)
     if text.count("(") != text.count(")"):
         lone = re.fullmatch(r"\(?\s*([\w-]{1,12})\s*\)?", text)

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--iterations", type=int, default=training.ITERATIONS)
         parser.add_argument("--limit", type=int, help="Cross-validate on this many references.")
         parser.add_argument(
+            "--models-dir", help="Keep the folds' models here and reuse them (re-score quickly)."
+        )
+        parser.add_argument(
             "--anystyle",
             default=",".join(training.ANYSTYLE_FILES),
             help="AnyStyle files for cross-validation.",
@@ -47,6 +50,7 @@ class Command(BaseCommand):
                 iterations=options["iterations"],
                 limit=options["limit"],
                 progress=lambda message: self.stderr.write(message),
+                models_dir=options["models_dir"],
             )
             title = f"{options['cv']}-fold cross-validation on the training data"
         else:

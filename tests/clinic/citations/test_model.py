@@ -5,6 +5,7 @@
 import io
 import json
 
+import pytest
 from django.core.management import call_command
 
 from clinic.citations import crf
@@ -186,3 +187,50 @@ def test_unseen_set_shares_no_paper_with_the_training_data():
     assert not [row["text"] for row in unseen if _text(row["expected"].get("title", "")) in titles]
     texts = {crf.normalise(row["text"]) for row in trained}
     assert not [row["text"] for row in unseen if crf.normalise(row["text"]) in texts]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # IEEE: initials first, "vol. 5, no. 12, Art. no. e15591"
+            "[3] T. J. Kaptchuk, E. Friedlander, and J. M. Kelley, “Placebos without deception: a "
+            "randomized controlled trial in irritable bowel syndrome,” PLoS ONE, vol. 5, no. 12, "
+            "Art. no. e15591, Dec. 2010.",
+            {"authors": ["Kaptchuk", "Friedlander", "Kelley"], "volume": "5", "issue": "12"},
+        ),
+        (  # MLA from Google Scholar: "Family, Given, et al." and "5.12 (2010)"
+            'Kaptchuk, Ted J., et al. "Placebos without Deception: A Randomized Controlled Trial '
+            'in Irritable Bowel Syndrome." PloS one 5.12 (2010): e15591.',
+            {"authors": ["Kaptchuk"], "volume": "5", "issue": "12", "number": "e15591"},
+        ),
+        (  # APA with the middle authors left out
+            "Kaptchuk, T. J., Friedlander, E., Kelley, J. M., Sanchez, M. N., Kokkotou, E., "
+            "Singer, J. P., ... & Lembo, A. J. (2010). Placebos without deception: a randomized "
+            "controlled trial in irritable bowel syndrome. PloS one, 5(12), e15591.",
+            {
+                "authors": [
+                    "Kaptchuk",
+                    "Friedlander",
+                    "Kelley",
+                    "Sanchez",
+                    "Kokkotou",
+                    "Singer",
+                    "Lembo",
+                ],
+                "volume": "5",
+                "issue": "12",
+            },
+        ),
+        (  # a guideline's number
+            "National Institute for Health and Care Excellence. Depression in adults: treatment "
+            "and management. NICE guideline [NG222]. London: NICE; 2022.",
+            {"title": "Depression in adults: treatment and management", "number": "NG222"},
+        ),
+    ],
+)
+def test_the_tidying_rules_read_what_the_model_found(text, expected):
+    [item] = parse_reference(text)
+    if "authors" in expected:
+        assert [a.get("family") for a in item["author"]] == expected.pop("authors")
+    for key, value in expected.items():
+        assert item[key] == value, (key, item)
