@@ -58,10 +58,12 @@ def format_one(reference: Reference) -> Formatted:
     return format_references([reference.to_csl()], style)[0]
 
 
-def unique_key(reference: Reference, also_taken=frozenset()) -> str:
+def unique_key(reference: Reference, also_taken=frozenset(), *, ask_database=True) -> str:
     """`cherkin2009`, then `cherkin2009a`, `cherkin2009b`… if that is taken.
 
-    `also_taken` holds keys promised to other unsaved references (an import's preview).
+    `also_taken` holds keys promised to other unsaved references (an import's preview). A caller
+    that already holds every key of the library in `also_taken` (a site import) passes
+    `ask_database=False` to save a query per reference.
     """
     first = reference.authors[0] if reference.authors else {}
     # A family name whole ("Clemente Fuentes" -> clementefuentes); a group's or a title's first
@@ -72,11 +74,13 @@ def unique_key(reference: Reference, also_taken=frozenset()) -> str:
         name = words[0] if words else "ref"
     base = slugify(name).replace("-", "")[:40] or "ref"
     base += str(reference.year or "")
-    taken = set(
-        Reference.objects.filter(key__startswith=base)
-        .exclude(pk=reference.pk)
-        .values_list("key", flat=True)
-    ) | {key for key in also_taken if key.startswith(base)}
+    taken = {key for key in also_taken if key.startswith(base)}
+    if ask_database:
+        taken |= set(
+            Reference.objects.filter(key__startswith=base)
+            .exclude(pk=reference.pk)
+            .values_list("key", flat=True)
+        )
     if base not in taken:
         return base
     for suffix in "abcdefghijklmnopqrstuvwxyz":

@@ -9,7 +9,11 @@ import hashlib
 import html
 import re
 
+from django.db import transaction
+
 from clinic.migration import readers
+from clinic.patients.models import Comment
+from clinic.patients.services import create_imported_comment
 
 
 def plain_text(body_html: str) -> str:
@@ -25,47 +29,64 @@ def original_id(export: readers.Export, item: readers.Item) -> str:
 
 
 def write_all(comments: list[readers.Item], writer) -> None:
-    try:
-        from clinic.patients.services import create_imported_comment
-    except ImportError:  # pragma: no cover - the patients app is part of the site
-        writer.counts["comment: not imported (no patients app)"] += len(comments)
-        return
     export = writer.context.export
     source = "blogger" if export.format == readers.BLOGGER else "wordpress"
+    # A second import: comments already here are skipped without a query each.
+    already = set(
+        Comment.objects.filter(
+            source=source, original_id__startswith=f"{export.source}#"
+        ).values_list("original_id", flat=True)
+    )
     by_id = {c.original_id: c for c in comments}
     answers = {}
     for comment in comments:
         parent = by_id.get(comment.reply_to)
-        page = writer.targets.get(comment.parent_id)
-        author = getattr(page, "author", None)
-        if parent is not None and author is not None and _same_person(comment, author):
+        if parent is None:
+            continue
+        author = getattr(writer.target(comment.parent_id), "author", None)
+        if author is not None and _same_person(comment, author):
             answers[parent.original_id] = comment.original_id
     answer_ids = set(answers.values())
+    by_page: dict[str, list[readers.Item]] = {}
     for comment in comments:
-        if comment.original_id in answer_ids:
-            writer.counts["comment: imported as the clinic's answer"] += 1
-            continue
-        page = writer.targets.get(comment.parent_id)
-        if page is None:
-            writer.counts["comment: skipped (its post was not imported)"] += 1
-            continue
-        body = plain_text(comment.html)
-        if not body:
-            writer.counts["comment: skipped (empty)"] += 1
-            continue
-        answer = by_id[answers[comment.original_id]] if comment.original_id in answers else None
-        create_imported_comment(
-            page=page,
-            author_name=comment.author_key or "Anonymous",
-            author_email=comment.author_email,
-            body=body,
-            created_at=comment.published,
-            source=source,
-            original_id=original_id(export, comment),
-            answer=plain_text(answer.html) if answer else None,
-        )
-        writer.counts["comment: imported"] += 1
+        by_page.setdefault(comment.parent_id, []).append(comment)
+    for parent_id, group in by_page.items():
+        # One transaction for a page's comments: a page and what was said on it come together.
+        with transaction.atomic():
+            for comment in group:
+                _write_one(comment, writer, writer.target(parent_id), answers, answer_ids,
+                           already, by_id, source)  # fmt: skip
+
+
+def _write_one(comment, writer, page, answers, answer_ids, already, by_id, source) -> None:
+    export = writer.context.export
+    if comment.original_id in answer_ids:
+        writer.counts["comment: imported as the clinic's answer"] += 1
+        return
+    if original_id(export, comment) in already:
+        writer.counts["comment: unchanged"] += 1
         writer.done_one()
+        return
+    if page is None:
+        writer.counts["comment: skipped (its post was not imported)"] += 1
+        return
+    body = plain_text(comment.html)
+    if not body:
+        writer.counts["comment: skipped (empty)"] += 1
+        return
+    answer = by_id[answers[comment.original_id]] if comment.original_id in answers else None
+    create_imported_comment(
+        page=page,
+        author_name=comment.author_key or "Anonymous",
+        author_email=comment.author_email,
+        body=body,
+        created_at=comment.published,
+        source=source,
+        original_id=original_id(export, comment),
+        answer=plain_text(answer.html) if answer else None,
+    )
+    writer.counts["comment: imported"] += 1
+    writer.done_one()
 
 
 def _same_person(comment: readers.Item, practitioner) -> bool:

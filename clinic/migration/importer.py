@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ from clinic import references as reference_service
 from clinic import workflow
 from clinic.citations.identifiers import normalise_title
 from clinic.citations.parse import parse_reference
+from clinic.citations.style import format_references
 from clinic.migration import convert, readers
 from clinic.migration.models import ImportedItem, ImportRun, Redirect
 from clinic.models import ClinicSettings, Practitioner, Reference
@@ -153,6 +155,30 @@ class Library:
         self._add(reference.pk, reference.doi, reference.pmid, reference.title, reference.year)
         self.keys.add(reference.key)
 
+    def save_new(self, references: list[Reference]) -> None:
+        """Key, format and save new references in one go (the library's keys are all in
+        memory, so no key costs a query; the style is read once)."""
+        if not references:
+            return
+        for reference in references:
+            reference.key = unique_key(reference, self.keys)
+            self.keys.add(reference.key)
+        formatted = format_references([ref.to_csl() for ref in references], self.style)
+        for reference, result in zip(references, formatted, strict=True):
+            reference.formatted_text, reference.formatted_html = result.text, result.html
+        Reference.objects.bulk_create(references)
+        for reference in references:
+            self._add(reference.pk, reference.doi, reference.pmid, reference.title, reference.year)
+
+    @cached_property
+    def style(self) -> str:
+        return ClinicSettings.load().citation_style
+
+
+def unique_key(reference: Reference, taken: set[str]) -> str:
+    """The library's key rule (clinic.references.unique_key) against keys held in memory."""
+    return reference_service.unique_key(reference, also_taken=taken, ask_database=False)
+
 
 def read_reference(text: str) -> tuple[Reference | None, str]:
     """An unsaved Reference parsed from free text, or None and why not."""
@@ -201,11 +227,15 @@ def source_digest(item: readers.Item, options: Options, extra: str = "") -> str:
     return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
 
 
-def page_digest(page) -> str:
-    """What a person here can change on a page: if this moves, the page was edited here."""
+def page_digest(page, reference_ids=None, tag_ids=None) -> str:
+    """What a person here can change on a page: if this moves, the page was edited here.
+
+    ``reference_ids`` and ``tag_ids`` may be given when the caller has just written them."""
     if isinstance(page, ClinicSettings):
         data = [page.about]
     else:
+        if reference_ids is None:
+            reference_ids = list(page.reference_links.values_list("reference_id", flat=True))
         data = [
             str(page),
             page.slug,
@@ -213,10 +243,12 @@ def page_digest(page) -> str:
             page.status,
             page.published_at.astimezone(datetime.UTC).isoformat() if page.published_at else "",
             page.pending.get("fields") if page.pending else None,
-            list(page.reference_links.values_list("reference_id", flat=True)),
+            list(reference_ids),
         ]
         if isinstance(page, Post):
-            data += [page.author_id, sorted(page.tags.values_list("pk", flat=True))]
+            if tag_ids is None:
+                tag_ids = page.tags.values_list("pk", flat=True)
+            data += [page.author_id, sorted(tag_ids)]
     return hashlib.sha256(json.dumps(data, default=str).encode()).hexdigest()
 
 
@@ -467,7 +499,9 @@ class Writer:
         self.rows = []
         self.flagged = []
         self.tags = {tag.slug: tag for tag in Tag.objects.all()}
-        self.targets = {}  # original id → page, for comments
+        self.targets = {}  # original id → page written in this run, for comments
+        self.redirects = dict(Redirect.objects.values_list("old_path", "new_path"))
+        self.written = {}  # page → (reference ids, tag ids) as just written, for its digest
         self.months = set()
         self.labels = set()
         self.progress, self.total, self.done = None, 0, 0
@@ -490,8 +524,6 @@ class Writer:
             return
         previous = self.context.imported.get(item.original_id)
         action = _action(item, previous, self.context)
-        if previous is not None and previous.target is not None:
-            self.targets[item.original_id] = previous.target
         if action not in ("create", "update"):
             self.counts[f"{kind}: {action}"] += 1
             if kind == readers.POST and item.published and item.status == readers.LIVE:
@@ -528,59 +560,81 @@ class Writer:
             "content_type": ContentType.objects.get_for_model(page),
             "object_id": page.pk,
             "source_digest": source_digest(item, self.options),
-            "written_digest": page_digest(page),
+            "written_digest": page_digest(page, *self.written.pop(page, (None, None))),
             "old_url": item.old_url[:500],
             "check_citations": flagged,
             "notes": notes,
             "run": self.run_record,
         }
-        ImportedItem.objects.update_or_create(
-            source=self.context.export.source, original_id=item.original_id, defaults=values
-        )
+        if previous is None:
+            ImportedItem.objects.create(
+                source=self.context.export.source, original_id=item.original_id, **values
+            )
+        else:
+            for name, value in values.items():
+                setattr(previous, name, value)
+            previous.save()
         for old_path in item.old_paths:
             self.redirect(old_path, _url_of(page))
         if item.kind == readers.POST and item.published and item.status == readers.LIVE:
             self.months.add((item.published.year, item.published.month))
             self.labels.update(item.labels)
 
+    def target(self, original_id: str):
+        """The page an item became, in this run or an earlier one (None if none)."""
+        if original_id in self.targets:
+            return self.targets[original_id]
+        if not hasattr(self, "_earlier"):
+            self._earlier = {}
+            by_type = {}
+            for row in self.context.imported.values():
+                if row.content_type_id and row.kind != ImportedItem.Kind.COMMENT:
+                    by_type.setdefault(row.content_type_id, {})[row.object_id] = row.original_id
+            for type_id, ids in by_type.items():
+                model = ContentType.objects.get_for_id(type_id).model_class()
+                for pk, page in model.objects.in_bulk(list(ids)).items():
+                    self._earlier[ids[pk]] = page
+        return self._earlier.get(original_id)
+
     def redirect(self, old_path: str, new_path: str) -> None:
         old_path = old_path[:500]
-        if not old_path or old_path == new_path:
+        if not old_path or old_path == new_path or self.redirects.get(old_path) == new_path:
             return
-        current = Redirect.objects.filter(old_path=old_path).values_list("new_path", flat=True)
-        if not current:
+        if old_path in self.redirects:
+            Redirect.objects.filter(old_path=old_path).update(new_path=new_path)
+        else:
             Redirect.objects.create(
                 old_path=old_path, new_path=new_path, source=self.context.export.source
             )
-        elif current[0] != new_path:
-            Redirect.objects.filter(old_path=old_path).update(new_path=new_path)
+        self.redirects[old_path] = new_path
 
     # Text and references ----------------------------------------------------------------------
 
     def _text(self, item, fetcher):
         """(Markdown with citations, references in list order, flagged?, notes)."""
         prepared = prepare(item, self.context.export, self.context.library)
-        references = []
         notes = list(prepared.converted.problems)
+        known = Reference.objects.in_bulk([pk for _, _, pk in prepared.references if pk])
+        references, new = [], []
         for number, (reference, problem, library_id) in enumerate(prepared.references, 1):
             if reference is None:
                 notes.append(f"Reference {number} could not be read: {problem}")
-                continue
-            if library_id:
-                references.append(Reference.objects.get(pk=library_id))
-                continue
-            reference.key = reference_service.unique_key(reference, self.context.library.keys)
-            reference.save()
-            self.context.library.added(reference)
-            references.append(reference)
-        keys = [ref.key for ref in references]
+            elif library_id:
+                references.append(known[library_id])
+            else:
+                # The same source twice in one list is one reference.
+                match = self.context.library.match(reference) if new else None
+                if match is None:
+                    new.append(reference)
+                    references.append(reference)
+        self.context.library.save_new(new)
         converted = prepared.converted
         if len(references) != len(prepared.references):
             # A reference could not be read: the numbers no longer line up with certainty.
             convert.cite(converted, [])
             converted.citations_certain = not convert.find_markers(converted.markdown)
         else:
-            convert.cite(converted, keys)
+            convert.cite(converted, [ref.key for ref in references])
         markdown = converted.markdown
         if fetcher is not None:
             markdown, failed = fetcher.replace(markdown, converted.images, self.context.export)
@@ -628,12 +682,13 @@ class Writer:
         current = list(page.reference_links.values_list("reference_id", flat=True))
         wanted = list(dict.fromkeys(ref.pk for ref in references))
         if current == wanted:
-            return
+            return wanted
         page.reference_links.all().delete()
         link_model.objects.bulk_create(
             link_model(**{owner: page}, reference_id=pk, order=order)
             for order, pk in enumerate(wanted)
         )
+        return wanted
 
     # Posts ------------------------------------------------------------------------------------
 
@@ -649,9 +704,11 @@ class Writer:
         post.status, post.published_at = status, published_at
         post.full_clean(exclude=["hero_image", "slug"], validate_unique=False)
         post.save()
-        post.tags.set(self._tags(item.labels))
-        self._attach(post, references)
+        tags = self._tags(item.labels)
+        post.tags.set(tags)
+        reference_ids = self._attach(post, references)
         post.save()  # rendered again, with its references attached
+        self.written[post] = (reference_ids, [tag.pk for tag in tags])
         return post, flagged, notes
 
     # Pages ------------------------------------------------------------------------------------
@@ -682,8 +739,9 @@ class Writer:
         condition.status, condition.published_at = status, published_at
         condition.full_clean(validate_unique=False, exclude=["slug"])
         condition.save()
-        self._attach(condition, references)
+        reference_ids = self._attach(condition, references)
         condition.save()
+        self.written[condition] = (reference_ids, None)
         return condition, flagged, notes
 
     def _write_about(self, item, previous, fetcher):

@@ -1,0 +1,61 @@
+"""Time an import of a large Blogger export and a second import of the same file.
+
+Run it on a database of its own (it writes the benchmark's posts), e.g.
+
+    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/clinic_bench_import \\
+        .venv/bin/python manage.py bench_import_blog
+
+It writes the export with generate_blog_export (1,000 posts, 3,000 comments, 5,000 references)
+unless given one, imports it without image downloads, imports it again, and prints the times
+and the process's peak memory (resident set size).
+"""
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from clinic.migration import importer
+
+
+def peak_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+class Command(BaseCommand):
+    help = "Time the import of a large Blogger export and its re-import (see docs/migration.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", help="An export to use instead of a generated one.")
+
+    def handle(self, *args, file=None, **options):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(file) if file else Path(folder) / "feed.atom"
+            if not file:
+                call_command("generate_blog_export", str(path), stdout=self.stdout)
+            self.stdout.write(f"Export: {path.stat().st_size / 1e6:.1f} MB")
+            baseline = peak_mb()
+            opts = importer.Options(fetch_images=False)
+            started = time.monotonic()
+            plan = importer.plan(path, opts)
+            checked = time.monotonic() - started
+            report = importer.run(path, opts, total=plan.total)
+            first = time.monotonic() - started
+            started = time.monotonic()
+            plan = importer.plan(path, opts)
+            again = importer.run(path, opts, total=plan.total)
+            second = time.monotonic() - started
+        for name, count in sorted(report["counts"].items()):
+            self.stdout.write(f"  {name}: {count}")
+        self.stdout.write(f"check + preview: {checked:.1f} s")
+        self.stdout.write(f"first import (check, preview and writing): {first:.1f} s")
+        self.stdout.write(
+            f"second import (nothing changes): {second:.1f} s; "
+            f"{sum(v for k, v in again['counts'].items() if 'unchanged' in k)} items unchanged"
+        )
+        self.stdout.write(f"peak memory: {peak_mb():.0f} MB (Django loaded: {baseline:.0f} MB)")
