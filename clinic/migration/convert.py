@@ -229,6 +229,7 @@ def _normalise(markdown: str) -> str:
     text = re.sub(r"[\xa0\u202f\u2007]+", " ", text)
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\\\n", "\n", text)  # markdownify's hard breaks: keep as plain line breaks
+    text = re.sub(r"(?m)(?<!\\)\\$", "", text)  # ...and one at the very end of a block
     text = re.sub(r"(?m)^[ \t]+(?=\S)(?![-*+]|\d+\.)", "", text)
     text = re.sub(r" {2,}", " ", text)
     text = re.sub(r"\n{3,}", "\n\n", text)

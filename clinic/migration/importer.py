@@ -328,6 +328,8 @@ def plan(path, options: Options | None = None) -> Plan:
             continue
         row = _plan_item(item, context)
         rows.append(row)
+        if item.author_key and item.author_key not in export.authors:
+            export.authors[item.author_key] = readers.Author(item.author_key, item.author_key)
         counts[row.action] += 1
         for comment in item.comments:
             counts["comments"] += 1
@@ -413,6 +415,8 @@ def _plan_item(item: readers.Item, context: Context) -> Row:
         existing = context.matching_condition(item.title)
         if existing and not previous:
             row.match = existing.name
+            if context.options.existing.get(item.original_id, MERGE) == MERGE:
+                row.action = "merge"
     return row
 
 

@@ -49,6 +49,12 @@ def test_wordpress_block_comments_and_a_heading_reference_list():
     assert "chronic low back pain [@a]." in result.markdown
 
 
+def test_blogger_line_breaks_at_the_end_leave_no_backslash():
+    result = convert.convert(exports.TEASER_HTML)
+    assert result.markdown.endswith("much weaker than for pain.\n")
+    assert "stress?\n\nThe honest answer" in result.markdown
+
+
 def test_wordpress_classic_text_gets_paragraphs_from_blank_lines():
     result = convert.convert(exports.WP_TEASER_CLASSIC, wordpress=True)
     assert result.markdown.count("\n\n") == 2

@@ -43,6 +43,8 @@ def test_blogger_takeout_into_the_demo_clinic(demo, takeout, client):
     )
     assert rows["Back Pain"].match == "Back pain"
     assert rows["Contact us"].action == "skip"
+    helen = Practitioner.objects.get(slug="helen-marsh")
+    assert plan.authors == [{"key": "Helen Marsh", "name": "Helen Marsh", "practitioner": helen.pk}]
     assert state() == before  # the preview wrote nothing
 
     report = importer.run(takeout, NO_IMAGES)
