@@ -282,6 +282,14 @@ class Context:
             row.original_id: row for row in ImportedItem.objects.filter(source=export.source)
         }
 
+    @cached_property
+    def post_titles(self) -> dict[str, str]:
+        """Existing articles by lower-case title → address (for the preview's warning)."""
+        return {
+            title.lower(): reverse("blog:post", args=[slug])
+            for title, slug in Post.objects.values_list("title", "slug")
+        }
+
     def author_name(self, key: str) -> str:
         author = self.export.authors.get(key)
         return author.name if author else key
@@ -410,6 +418,12 @@ def _plan_item(item: readers.Item, context: Context) -> Row:
         row.problems.append("It has no title; one is made from its first words.")
     previous = context.imported.get(item.original_id)
     row.action = _action(item, previous, context)
+    same_title = context.post_titles.get(item.title.lower()) if item.kind == readers.POST else None
+    if same_title and previous is None:
+        row.problems.append(
+            f"An article with this title is already here ({same_title}); the import adds a "
+            "second one beside it."
+        )
     row.new_url = _new_url(item, row, previous, context)
     if item.kind == readers.PAGE and row.destination == CONDITION:
         existing = context.matching_condition(item.title)

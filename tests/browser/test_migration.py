@@ -17,6 +17,7 @@ from clinic.migration.models import ImportedItem, Redirect
 from clinic.patients.models import Comment
 from conditions.models import Condition
 from tests.browser.conftest import admin_login
+from tests.browser.test_patients import violations
 from tests.migration import exports
 from tests.migration.image_server import serving
 from tests.personas import PASSWORD, make_personas
@@ -43,11 +44,15 @@ def clinic_site(roles, settings):
     return personas
 
 
-def import_in_browser(page, live_server, path, *, expect_unchanged=False):
+def import_in_browser(page, live_server, path, *, expect_unchanged=False, check_axe=False):
     page.goto(f"{live_server.url}/admin/migration/importrun/add/")
+    if check_axe:
+        assert violations(page) == []
     page.get_by_label("Export file").set_input_files(str(path))
     page.get_by_role("button", name="Check the file and preview").click()
     expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    if check_axe:
+        assert violations(page) == []
     row = page.get_by_role("row").filter(has_text="Acupuncture for low back pain")
     expect(row).to_contain_text("unchanged" if expect_unchanged else "create")
     expect(row).to_contain_text("/blog/acupuncture-for-low-back-pain/")
@@ -102,7 +107,7 @@ def test_editor_imports_the_blogger_site_twice(
     export = tmp_path / "feed.atom"
     export.write_text(exports.blogger_takeout(image_base=image_server), encoding="utf-8")
     admin_login(page, live_server, "editor", PASSWORD)
-    import_in_browser(page, live_server, export)
+    import_in_browser(page, live_server, export, check_axe=True)
 
     post = Post.objects.get(slug="acupuncture-for-low-back-pain")
     assert "/media/imported/" in post.body and image_server not in post.body

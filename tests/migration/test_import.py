@@ -43,6 +43,10 @@ def test_blogger_takeout_into_the_demo_clinic(demo, takeout, client):
     )
     assert rows["Back Pain"].match == "Back pain"
     assert rows["Contact us"].action == "skip"
+    assert rows["Can acupuncture help with stress?"].problems == [
+        "An article with this title is already here (/blog/can-acupuncture-help-with-stress/); "
+        "the import adds a second one beside it."
+    ]
     helen = Practitioner.objects.get(slug="helen-marsh")
     assert plan.authors == [{"key": "Helen Marsh", "name": "Helen Marsh", "practitioner": helen.pk}]
     assert state() == before  # the preview wrote nothing
