@@ -77,8 +77,9 @@ bench-faults: install wrk
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	CLINIC_TESTING=1 $(BIN)/python manage.py check
-	CLINIC_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=clinic.settings_test $(BIN)/python manage.py check
+	DJANGO_SETTINGS_MODULE=clinic.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .

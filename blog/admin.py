@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from blog.models import Post, PostReference, Tag
-from clinic.admin import EditStampForm, PublishableAdmin, ReferenceInline
-from clinic.uploads import ImageUploadsAdminMixin, ImageUploadsForm
+from clinic.lib.uploads import ImageUploadsAdminMixin, ImageUploadsForm
+from clinic.pages.admin import EditStampForm, PublishableAdmin, ReferenceInline
 
 
 class PostReferenceInline(ReferenceInline):

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "Blog"
+
+    def ready(self):
+        from blog.models import Post
+        from clinic.pages import registry
+
+        registry.register(Post)

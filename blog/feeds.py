@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Post, Tag
-from clinic.models import ClinicSettings
-from clinic.structured_data import absolute
+from clinic.lib.structured_data import absolute
+from clinic.practice.models import ClinicSettings
 from conditions.models import Condition
 
 ITEMS = 20

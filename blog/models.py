@@ -3,7 +3,10 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from clinic.models import Practitioner, Publishable, Reference, markdown_length
+from clinic.lib.markdown import markdown_length
+from clinic.pages.models import Publishable
+from clinic.practice.models import Practitioner
+from clinic.references.models import Reference
 
 
 class Tag(models.Model):
@@ -31,7 +34,7 @@ class Post(Publishable):
         "drag an image into the box to upload it.",
     )
     hero_image = models.ImageField(upload_to="posts/", blank=True)
-    # Resized copies made on upload (clinic.images.StoredImage.as_dict()).
+    # Resized copies made on upload (clinic.lib.images.StoredImage.as_dict()).
     hero_image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     hero_alt = models.CharField(
         "hero image description",

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from blog import views
 from blog.models import Post
-from clinic.views import ReferenceDownloadView
+from clinic.references.views import ReferenceDownloadView
 
 app_name = "blog"
 urlpatterns = [

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from blog.models import Post, Tag
-from clinic.cache import fragment
+from clinic.ops.cache import fragment
 from conditions.models import Condition
 
 
@@ -26,7 +26,7 @@ class PostListView(ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         # Counting 10,000 live articles is the list's costliest query; the count only changes
-        # with content, so it is kept like a fragment (clinic/cache.py).
+        # with content, so it is kept like a fragment (clinic/ops/cache.py).
         paginator.__dict__["count"] = fragment(f"count:{self.request.path}", queryset.count)
         return paginator
 

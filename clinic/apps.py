@@ -6,9 +6,10 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic import audit, cache
+        from clinic.accounts import audit
+        from clinic.ops import cache
 
-        # Saving content invalidates cached pages on every app server (clinic/cache.py).
+        # Saving content invalidates cached pages on every app server (clinic/ops/cache.py).
         cache.connect_signals()
-        # Log-ins, failed log-ins and changes of rights go to the audit trail (clinic/audit.py).
+        # Log-ins, failed log-ins and changes of rights go to the audit trail (accounts/audit.py).
         audit.connect_signals()

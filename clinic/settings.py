@@ -8,7 +8,6 @@ Bad values fail loudly at start-up rather than half-working.
 
 import datetime
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -51,8 +50,10 @@ def envlist(name, default):
 
 
 DEBUG = envbool("DEBUG", False)
-# Under pytest the suite supplies its own throwaway secret and fast settings.
-TESTING = envbool("CLINIC_TESTING", "pytest" in sys.modules)
+# The test suite's settings (clinic/settings_test.py, chosen by pytest's configuration) turn
+# this on: a throwaway secret and fast settings. CLINIC_TESTING=0/1 overrides it for the servers
+# and commands that tests start in other processes.
+TESTING = envbool("CLINIC_TESTING", False)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "conditions",
     "clinic.patients",
     "clinic.migration",
+    "clinic.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,20 +99,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: the same security headers on every answer (clinic/security.py).
-    "clinic.security.SecurityHeadersMiddleware",
+    # Outermost: the same security headers on every answer (clinic/ops/headers.py).
+    "clinic.ops.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # One JSON log line per page request (after WhiteNoise: static files are not logged).
-    "clinic.middleware.RequestLogMiddleware",
-    "clinic.middleware.DatabaseUnavailableMiddleware",
+    "clinic.ops.middleware.RequestLogMiddleware",
+    "clinic.ops.middleware.DatabaseUnavailableMiddleware",
     # Addresses of the old Blogger or WordPress site: a permanent redirect where we have no page.
     "clinic.migration.redirects.RedirectFallbackMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    # Anonymous public pages, whole, from the shared cache (clinic/cache.py). Anything that
+    # Anonymous public pages, whole, from the shared cache (clinic/ops/cache.py). Anything that
     # makes the body differ per request (a CSP nonce) must sit below it, so that the headers
     # and the body it stores and replays belong together.
-    "clinic.cache.PageCacheMiddleware",
+    "clinic.ops.cache.PageCacheMiddleware",
     # Below the page cache: a cached page keeps the policy (and nonce) it was rendered with.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,8 +121,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Staff with a second factor (or required to have one) finish signing in first.
-    "clinic.two_factor.TwoFactorMiddleware",
-    "clinic.audit.AuditMiddleware",
+    "clinic.accounts.two_factor.TwoFactorMiddleware",
+    "clinic.accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into the page that explains it.
@@ -141,7 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clinic.context_processors.clinic",
+                "clinic.site.context_processors.clinic",
             ],
         },
     },
@@ -191,7 +193,7 @@ else:
 
 # How long an anonymous public page may be served from the cache; publishing or editing
 # anything invalidates it at once on every app server. 0 turns the page cache off.
-# Rows no public page shows: saving them leaves cached pages alone (clinic/cache.py).
+# Rows no public page shows: saving them leaves cached pages alone (clinic/ops/cache.py).
 PAGE_CACHE_IGNORED_MODELS = ("clinic.AuditEvent",)
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
 # The same for costly parts of a page (related articles, the clinic's settings), for pages the
@@ -203,7 +205,7 @@ FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 0 if DEBUG or TESTING 
 LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     # Refuses log-ins for a locked-out user and address before the password is checked.
-    "clinic.security.LockoutBackend",
+    "clinic.accounts.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # django-axes: lock a user name *from one address* after repeated failures, for a while. Never
@@ -216,15 +218,15 @@ AXES_RESET_ON_SUCCESS = True
 # The pause ends when the page said it would, even if someone tries again meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "clinic.accounts.security.client_ip"
 AXES_VERBOSE = False
 # Its JSON lock-out answer (to scripts) would otherwise allow every origin to read it.
 AXES_ALLOWED_CORS_ORIGINS = SITE_URL
 # How many proxies in front of the site append to X-Forwarded-For. 0: the client's address is
 # REMOTE_ADDR and X-Forwarded-For is ignored (anyone can write it).
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
-# Two-factor log-in (clinic/two_factor.py). With REQUIRE_2FA everyone who can publish must set
-# it up before using the admin; without it, it is each person's choice.
+# Two-factor log-in (clinic/accounts/two_factor.py). With REQUIRE_2FA everyone who can publish
+# must set it up before using the admin; without it, it is each person's choice.
 REQUIRE_2FA = envbool("REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Clinic site")
 
@@ -342,7 +344,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Django has no settings for these two; clinic/security.py adds them to every response.
+# Django has no settings for these two; clinic/ops/headers.py adds them to every response.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
@@ -380,7 +382,7 @@ SECURE_CSP = {
 }
 
 # Request and upload size limits, chosen rather than inherited. Images are refused above
-# clinic.images.MAX_UPLOAD_BYTES (10 MB) with a message; a request may carry a little more so
+# clinic.lib.images.MAX_UPLOAD_BYTES (10 MB) with a message; a request may carry a little more so
 # that the message, not a bare 400, is what the editor shows. Form fields (Markdown included)
 # fit in 2.5 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -393,18 +395,19 @@ ADMIN_PATH = env("ADMIN_PATH", "admin").strip("/")
 LOGIN_URL = "admin:login"
 
 # Markdown editor: our own staff-only, sanitising views replace markdownx's stock endpoints.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "clinic.markdown.preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "clinic.references.numbering.render_preview"
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 400
-# Live previews per person per minute (clinic/editor.py); shared across servers with Redis.
+# Live previews per person per minute (clinic/pages/editor.py); shared across servers with Redis.
 PREVIEW_RATE_PER_MINUTE = envint("PREVIEW_RATE_PER_MINUTE", 60)
 RATELIMIT_USE_CACHE = "default"
 # About 8,000 words; also keeps the worst-case Markdown input well under a second to render.
 MARKDOWN_MAX_LENGTH = envint("MARKDOWN_MAX_LENGTH", 50_000)
 
-# "Complete this reference" from PubMed and Crossref (clinic/completion.py). Off unless switched
-# on: development and tests reach no outside service (tests point the addresses at 127.0.0.1).
+# "Complete this reference" from PubMed and Crossref (clinic/references/completion.py). Off
+# unless switched on: development and tests reach no outside service (tests point the addresses
+# at 127.0.0.1).
 REFERENCE_COMPLETION = envbool("REFERENCE_COMPLETION", False)
 CROSSREF_API_URL = env("CROSSREF_API_URL", "https://api.crossref.org")
 NCBI_EUTILS_URL = env("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")

@@ -6,9 +6,11 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog import feeds
-from clinic import editor, health, review, two_factor, views
-from clinic.ops import media
-from clinic.sitemaps import SITEMAPS
+from clinic.accounts import two_factor
+from clinic.ops import health, media
+from clinic.pages import editor, review
+from clinic.site import views
+from clinic.site.sitemaps import SITEMAPS
 
 app_patterns = (
     [
@@ -47,7 +49,7 @@ urlpatterns = [
     # Staff-only replacements for django-markdownx's preview and upload endpoints.
     path("editor/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("editor/upload/", editor.upload, name="markdownx_upload"),
-    # The editors' pages live under the admin and use its log-in (clinic/review.py).
+    # The editors' pages live under the admin and use its log-in (clinic/pages/review.py).
     path(
         f"{settings.ADMIN_PATH}/review-queue/",
         admin.site.admin_view(review.queue),
@@ -58,7 +60,7 @@ urlpatterns = [
         admin.site.admin_view(review.dates),
         name="review_dates",
     ),
-    # Two-factor log-in (clinic/two_factor.py).
+    # Two-factor log-in (clinic/accounts/two_factor.py).
     path(f"{settings.ADMIN_PATH}/two-factor/", two_factor.setup, name="two_factor_setup"),
     path(f"{settings.ADMIN_PATH}/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
@@ -73,5 +75,5 @@ if not settings.AWS_STORAGE_BUCKET_NAME and settings.MEDIA_URL.startswith("/"):
         re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", media.media)
     )
 
-handler404 = "clinic.views.page_not_found"
-handler500 = "clinic.views.server_error"
+handler404 = "clinic.site.views.page_not_found"
+handler500 = "clinic.site.views.server_error"

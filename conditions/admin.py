@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from clinic.admin import PublishableAdmin, ReferenceInline
+from clinic.pages.admin import PublishableAdmin, ReferenceInline
 from conditions.models import SECTIONS, Condition, ConditionReference
 
 

@@ -3,7 +3,9 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from clinic.models import Publishable, Reference, markdown_length
+from clinic.lib.markdown import markdown_length
+from clinic.pages.models import Publishable
+from clinic.references.models import Reference
 
 # The sections of a condition page, in the order patients look for them (as NHS pages do).
 SECTIONS = [

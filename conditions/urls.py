@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clinic.views import ReferenceDownloadView
+from clinic.references.views import ReferenceDownloadView
 from conditions import views
 from conditions.models import Condition
 

@@ -3,7 +3,7 @@ from itertools import groupby
 from django.utils.text import slugify
 from django.views.generic import DetailView, ListView
 
-from clinic.cache import fragment
+from clinic.ops.cache import fragment
 from conditions.models import SECTIONS, Condition
 
 
@@ -34,7 +34,7 @@ class ConditionDetailView(DetailView):
         )
 
     def get_object(self, queryset=None):
-        # Kept until content changes (clinic/cache.py), like the page's related articles.
+        # Kept until content changes (clinic/ops/cache.py), like the page's related articles.
         load = super().get_object
         return fragment(f"condition:{self.kwargs['slug']}", lambda: load(queryset))
 

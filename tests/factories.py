@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from blog.models import Post, PostReference, Tag
 from clinic.models import Practitioner, Reference
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from conditions.models import Condition, ConditionReference
 
 

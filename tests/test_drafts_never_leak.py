@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.personas import make_user
 
@@ -343,7 +343,7 @@ def test_every_condition_surface_does_show_a_published_condition(client, neighbo
 
 def test_pending_changes_to_a_live_page_are_not_shown(client, neighbours, personas):
     """A practitioner's edit of a live page waits; patients still see the reviewed text."""
-    from clinic import workflow
+    from clinic.pages import workflow
 
     post = factories.PostFactory(author=personas.practitioner, body="Reviewed text.")
     workflow.stage_pending(
@@ -372,7 +372,7 @@ def test_scheduled_post_appears_when_its_time_comes(client, neighbours):
 
 def test_workflow_steps_invalidate_the_page_cache(client, settings, neighbours, personas):
     """A page stored whole in the page cache disappears as soon as it is unpublished."""
-    from clinic import workflow
+    from clinic.pages import workflow
 
     settings.PAGE_CACHE_SECONDS = 600
     post = factories.PostFactory(title=SECRET_TITLE, slug=SECRET_SLUG)

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from clinic import search_index
+from clinic.pages import search_index
 
 
 class Migration(migrations.Migration):

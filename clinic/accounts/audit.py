@@ -15,8 +15,8 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, pre_save
 
-from clinic.models import AuditEvent
-from clinic.security import client_ip
+from clinic.accounts.models import AuditEvent
+from clinic.accounts.security import client_ip
 
 _request = contextvars.ContextVar("audit_request", default=None)
 _paused = contextvars.ContextVar("audit_paused", default=False)

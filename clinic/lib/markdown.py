@@ -241,6 +241,10 @@ class MarkdownValidator(MaxLengthValidator):
         return ("django.core.validators.MaxLengthValidator", (self.limit_value,), {})
 
 
+# Length and complexity limits of every Markdown field (check_length).
+markdown_length = MarkdownValidator()
+
+
 def render(text: str, *, known_keys: Collection[str] | None = None) -> Rendered:
     """Render Markdown to sanitised HTML, numbering `[@key]` citations by first appearance.
 
@@ -275,10 +279,3 @@ def sanitise(html: str) -> str:
 def render_html(text: str) -> str:
     """Markdown without citations (bios, review notes, the about text)."""
     return render(text, known_keys=()).html
-
-
-def preview(text: str) -> str:
-    """The markdownx live preview: the same rendering, plus the numbered reference list."""
-    from clinic.references import render_preview
-
-    return render_preview(text)

@@ -1,22 +1,22 @@
 """Hero images and practitioner photos in the admin: the same pipeline as editor uploads.
 
-``ImageUploadField`` runs every upload through ``clinic.images.clean_image`` while the form is
+``ImageUploadField`` runs every upload through ``clinic.lib.images.clean_image`` while the form is
 validated, so a bad file is refused with its message beside the field and nothing is stored.
 ``ImageUploadsForm`` keeps the accepted, re-encoded image aside until the admin saves, then
-``store_images`` writes it with its renditions (one random name, ``clinic.images.store_image``)
+``store_images`` writes it with its renditions (one random name, ``clinic.lib.images.store_image``)
 and records both on the row.
 """
 
 from django import forms
 
-from clinic import images
+from clinic.lib import images
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 ALT_MISSING = "Describe the image for patients who cannot see it."  # as the models say
 
 
 class ImageUploadField(forms.FileField):
-    """A file field whose value is a ``clinic.images.CleanImage``, or a refusal."""
+    """A file field whose value is a ``clinic.lib.images.CleanImage``, or a refusal."""
 
     def __init__(self, *args, **kwargs):
         kwargs.pop("max_length", None)

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 
 from clinic.migration import images, importer, storage, tasks
 from clinic.migration.models import ImportedImage, ImportedItem, ImportRun, Redirect
-from clinic.models import Practitioner
+from clinic.practice.models import Practitioner
 
 MAX_UPLOAD_MB = 300
 

@@ -1,7 +1,7 @@
 """Images of the old site: downloaded once, passed through the image pipeline, addresses replaced.
 
 Each image is fetched over HTTP(S) with a time and size limit, then verified, re-encoded,
-stripped of metadata and resized by ``clinic.images`` exactly like an upload in the editor; the
+stripped of metadata and resized by ``clinic.lib.images`` exactly like an upload in the editor; the
 page then shows the widest resized copy. What was fetched is remembered (``ImportedImage``), so a
 second import fetches nothing again. An image that fails is listed with the reason; *Retry
 failed images* in the admin tries them again and updates the pages that show them.
@@ -22,7 +22,7 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from clinic import images
+from clinic.lib import images
 from clinic.migration.models import ImportedImage
 
 logger = logging.getLogger(__name__)

@@ -31,15 +31,16 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from blog.models import Post, Tag
-from clinic import references as reference_service
-from clinic import workflow
 from clinic.citations.identifiers import normalise_title
 from clinic.citations.parse import parse_reference
 from clinic.citations.style import format_references
 from clinic.migration import convert, readers
 from clinic.migration.models import ImportedItem, ImportRun, Redirect
-from clinic.models import ClinicSettings, Practitioner, Reference
-from clinic.publishing import Status
+from clinic.pages import workflow
+from clinic.pages.publishing import Status
+from clinic.practice.models import ClinicSettings, Practitioner
+from clinic.references import numbering as reference_service
+from clinic.references.models import Reference
 from conditions.models import SECTIONS, Condition
 
 logger = logging.getLogger(__name__)

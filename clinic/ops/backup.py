@@ -29,12 +29,14 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from clinic import audit
-from clinic.cache import bump_generation
+from clinic.accounts import audit
+from clinic.ops.cache import bump_generation
+from clinic.pages import registry
 
 FORMAT_VERSION = 1
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
-CONTENT_MODELS = ["blog.Post", "conditions.Condition", "clinic.Reference", "clinic.Practitioner"]
+# Besides every page type (clinic.pages.registry): rows whose presence means "not empty".
+CONTENT_MODELS = ["clinic.Reference", "clinic.Practitioner"]
 
 
 class BackupError(Exception):
@@ -89,7 +91,11 @@ def backup(path: Path, storage=default_storage) -> dict:
 
 
 def installation_is_empty() -> bool:
-    models = [apps.get_model(label) for label in CONTENT_MODELS] + [get_user_model()]
+    models = [
+        *registry.page_models(),
+        *(apps.get_model(label) for label in CONTENT_MODELS),
+        get_user_model(),
+    ]
     return not any(model.objects.exists() for model in models)
 
 

@@ -36,14 +36,19 @@ from django.http import HttpResponse
 from django.utils.http import http_date
 
 from clinic.ops import resilient_cache
-from clinic.security import add_missing
+from clinic.ops.headers import add_missing
+from clinic.pages import registry
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-CONTENT_APPS = {"clinic", "blog", "conditions"}
 # Headers that belong to one visitor or one connection and are never replayed.
 SKIPPED_HEADERS = {"set-cookie", "content-length", "connection", "transfer-encoding"}
+
+
+def content_apps() -> set[str]:
+    """The apps whose rows public pages show: ours, and every page type's."""
+    return {"clinic", *(model._meta.app_label for model in registry.page_models())}
 
 
 def page_cache_seconds():
@@ -76,7 +81,7 @@ def bump_generation():
 
 
 def content_changed(sender, **kwargs):
-    if sender._meta.app_label not in CONTENT_APPS:
+    if sender._meta.app_label not in content_apps():
         return
     if sender._meta.label in getattr(settings, "PAGE_CACHE_IGNORED_MODELS", ()):
         return
@@ -141,12 +146,9 @@ def seconds_until_next_publication(generation):
     key = f"pagecache:next:{generation}"
     moment = cache.get(key)
     if moment is None:
-        from blog.models import Post
-        from conditions.models import Condition
-
         moments = [
             model.objects.scheduled().values_list("published_at", flat=True).first()
-            for model in (Post, Condition)
+            for model in registry.page_models()
         ]
         moments = [m.timestamp() for m in moments if m is not None]
         moment = min(moments) if moments else 0

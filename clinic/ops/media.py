@@ -7,11 +7,11 @@ MEDIA_ROOT; If-Modified-Since; a streamed FileResponse that gunicorn sends with 
 it this view adds what production needs:
 
 - only the image types the upload pipeline writes (every upload is re-encoded from its pixels,
-  clinic/images.py); anything else is 404, whatever sits in the folder;
+  clinic/lib/images.py); anything else is 404, whatever sits in the folder;
 - `Cache-Control: public, max-age=31536000, immutable`: uploads get a random name and are never
   overwritten, so a name always means the same bytes;
 - a Content-Security-Policy that forbids everything but showing the image, with `sandbox`;
-  `nosniff` and the other headers come from clinic.security like on every answer.
+  `nosniff` and the other headers come from clinic.ops.headers like on every answer.
 
 When the site grows, let the web server serve MEDIA_ROOT (e.g. nginx `location /media/`) or
 move media to S3 (AWS_STORAGE_BUCKET_NAME); docs/deployment.md shows both.

@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from clinic import images, markdown
+from clinic.lib import images
+from clinic.references.numbering import render_preview
 
 
 def staff_only(view):
@@ -59,7 +60,7 @@ def markdownify(request):
             format_html('<p class="preview-error">{}</p>', "Nothing to preview.")
         )
     try:
-        html = markdown.preview(content)
+        html = render_preview(content)
     except ValidationError as error:
         return HttpResponseBadRequest(
             format_html('<p class="preview-error">{}</p>', " ".join(error.messages))

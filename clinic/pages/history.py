@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from reversion.models import Version
 
-from clinic import workflow
+from clinic.pages import workflow
 
 
 def versions(page):
@@ -66,7 +66,7 @@ def current_content(page) -> dict:
 
 
 def as_lines(page_model, content) -> list[str]:
-    from clinic.models import Reference
+    from clinic.references.models import Reference
 
     lines = []
     for name in page_model.pending_fields:

@@ -14,15 +14,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic import workflow
-from clinic.publishing import Status
+from clinic.pages import registry, workflow
+from clinic.pages.publishing import Status
 
 
 def publishable_models():
-    from blog.models import Post
-    from conditions.models import Condition
-
-    return [Post, Condition]
+    return registry.page_models()
 
 
 def _require_editor(request):

@@ -4,7 +4,7 @@
 weighted tsvector column, kept by a trigger, and its GIN index are added too: setweight 'A' for
 the title, 'B' for the summary (and other names), 'C' for the body text. A trigger rather than a
 generated column, so that later migrations may still alter the columns it reads. SQLite searches
-`search_text` with LIKE, see clinic/search.py.
+`search_text` with LIKE, see clinic/site/search.py.
 """
 
 from html import unescape
@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 
 def fill_search_text(app_label, model_name):
     def forwards(apps, schema_editor):
-        from clinic.markdown import strip_citations
+        from clinic.lib.markdown import strip_citations
 
         model = apps.get_model(app_label, model_name)
         for row in model.objects.only("pk", "body_html").iterator():

@@ -26,8 +26,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import ClinicSettings, Transition
-from clinic.publishing import Status
+from clinic.pages.models import Transition
+from clinic.pages.publishing import Status
+from clinic.practice.models import ClinicSettings
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def stage_pending(page, *, by, values: dict, m2m: dict, references: list[int]) -
 
 def with_pending(page):
     """An unsaved copy of the page as it will look once its pending revision is approved."""
-    from clinic.models import Reference
+    from clinic.references.models import Reference
 
     copy = type(page).objects.get(pk=page.pk)
     if not page.pending:
@@ -304,7 +305,7 @@ def _require_publisher(user, page):
 
 
 def _save(page, *fields):
-    # save(), not update(): the page cache (clinic/cache.py) hears post_save and moves on.
+    # save(), not update(): the page cache (clinic/ops/cache.py) hears post_save and moves on.
     page.save(update_fields=[*fields, "updated_at"])
 
 

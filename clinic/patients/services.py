@@ -9,7 +9,7 @@ from clinic.patients.models import COMMENT_MAX_LENGTH, Comment
 
 def _page_author(page):
     """The practitioner who wrote the page, if the page type has one (articles do)."""
-    from clinic.models import Practitioner
+    from clinic.practice.models import Practitioner
 
     author = getattr(page, "author", None)
     return author if isinstance(author, Practitioner) else None

@@ -320,7 +320,7 @@ def differences(current, found) -> list[dict]:
     Each row: name, label, current and found values as text, and whether the current one is
     empty (so the person sees at once what completion adds and what it would overwrite).
     """
-    from clinic.models import Reference
+    from clinic.references.models import Reference
 
     rows = []
     for name in FIELDS:

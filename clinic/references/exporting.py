@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 
-from clinic import markdown
 from clinic.citations import formats
-from clinic.models import Reference
+from clinic.lib import markdown
+from clinic.references.models import Reference
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def page_references(page) -> list[Reference]:
     """The references attached to a page, in the order the page numbers them.
 
     Cited references come first in order of first citation, then the rest in attached order, as
-    clinic.references.number_references does; the keys are read from the Markdown source with
+    numbering.number_references does; the keys are read from the Markdown source with
     the citation pattern alone, so no Markdown is rendered per request.
     """
     attached = [link.reference for link in page.reference_links.select_related("reference")]

@@ -16,15 +16,16 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import IntegrityError, transaction
 from django.utils.text import capfirst
 
-from clinic import references
 from clinic.citations import formats
 from clinic.citations.identifiers import normalise_title
-from clinic.models import Reference
+from clinic.references import numbering
+from clinic.references.models import Reference
 
 MAX_BYTES = 1_000_000
 MAX_ITEMS = 200
 # A preview stays valid for an hour: long enough to read it, short enough not to linger.
 PAYLOAD_MAX_AGE = 60 * 60
+# Unchanged since this module was clinic/importing.py: previews in flight stay valid.
 _SALT = "clinic.importing.references"
 
 
@@ -283,7 +284,7 @@ def check(
         for identity in _identities(reference):
             seen.setdefault(identity, number)
         if candidate.importable:
-            reference.key = _own_key(csl, keys) or references.unique_key(reference, also_taken=keys)
+            reference.key = _own_key(csl, keys) or numbering.unique_key(reference, also_taken=keys)
             keys.add(reference.key)
     return candidates
 
@@ -499,7 +500,7 @@ def unsign(payload: str, post=None) -> tuple[str, list[Candidate]]:
 
 def complete(candidate: Candidate) -> None:
     """Ask PubMed or Crossref about one previewed record; the answer is kept on the candidate."""
-    from clinic import completion
+    from clinic.references import completion
 
     if candidate.reference is None:
         return

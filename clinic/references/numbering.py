@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from clinic import markdown
 from clinic.citations.style import Formatted, format_references
-from clinic.models import ClinicSettings, Reference
+from clinic.lib import markdown
+from clinic.practice.models import ClinicSettings
+from clinic.references.models import Reference
 
 
 @dataclass
@@ -89,11 +90,16 @@ def unique_key(reference: Reference, also_taken=frozenset(), *, ask_database=Tru
     return f"{base}-{len(taken)}"
 
 
+def citing_relations():
+    """The many-to-many relations through which pages attach references, one per page type.
+
+    Found from Reference's own relations, so this package never names a page type.
+    """
+    return [rel for rel in Reference._meta.related_objects if rel.many_to_many]
+
+
 def reformat_all() -> None:
     """The citation style changed: format every reference again, then every page that has any."""
-    from blog.models import Post
-    from conditions.models import Condition
-
     style = ClinicSettings.load().citation_style
     references = list(Reference.objects.all())
     for reference, formatted in zip(
@@ -101,6 +107,7 @@ def reformat_all() -> None:
     ):
         reference.formatted_text, reference.formatted_html = formatted.text, formatted.html
     Reference.objects.bulk_update(references, ["formatted_text", "formatted_html"])
-    for model in (Post, Condition):
-        for page in model.objects.filter(references__isnull=False).distinct():
+    for rel in citing_relations():
+        pages = rel.related_model.objects.filter(**{f"{rel.field.name}__isnull": False})
+        for page in pages.distinct():
             page.save()

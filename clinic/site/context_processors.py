@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
-from clinic.cache import fragment
-from clinic.models import ClinicSettings
+from clinic.ops.cache import fragment
+from clinic.practice.models import ClinicSettings
 
 
 def clinic(request):

@@ -7,7 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from blog.models import Post, Tag
-from clinic.models import Practitioner
+from clinic.practice.models import Practitioner
 from conditions.models import Condition
 
 

@@ -1,18 +1,19 @@
 import sys
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.generic import DetailView, TemplateView, View
+from django.views.generic import DetailView, TemplateView
 
 from blog.models import Post
-from clinic import exporting, preview, search
-from clinic.middleware import DATABASE_ERRORS, service_unavailable
-from clinic.models import Practitioner
+from clinic.ops.middleware import DATABASE_ERRORS, service_unavailable
+from clinic.pages import preview
+from clinic.practice.models import Practitioner
+from clinic.site import search
 from conditions.models import Condition
 
 
@@ -64,7 +65,7 @@ class SearchView(TemplateView):
 
 
 def shared_preview(request, value):
-    """A draft read through a share link: signed, expiring and revocable (clinic/preview.py)."""
+    """A draft read through a share link: signed, expiring and revocable (pages/preview.py)."""
     page = preview.shared_page(value)
     until = date_format(timezone.localtime(page.preview_expires), "j F Y, H:i")
     return preview.render_preview(
@@ -93,18 +94,3 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return service_unavailable()
     return HttpResponseServerError(get_template("500.html").render())
-
-
-class ReferenceDownloadView(View):
-    """A published page's references as a file to save: /blog/<slug>/references.ris|.bib|.json."""
-
-    model = None
-
-    def get(self, request, slug, fmt):
-        if fmt not in exporting.EXPORT_FORMATS:
-            raise Http404("No such format.")
-        page = get_object_or_404(self.model.objects.published(), slug=slug)
-        references = exporting.page_references(page)
-        if not references:
-            raise Http404("This page has no references.")
-        return exporting.download(references, fmt, f"{page.slug}-references")

@@ -1,6 +1,6 @@
 """{% fragment "name" key… %}…{% endfragment %}: part of a page, kept until content changes.
 
-Like Django's {% cache %}, but invalidated by the content generation (clinic/cache.py) instead
+Like Django's {% cache %}, but invalidated by the content generation (clinic/ops/cache.py) instead
 of a timeout, so it is never stale: any save of content renders it afresh on every app server.
 Only for parts that are the same for every visitor (no user, no form, no CSP nonce).
 """
@@ -10,7 +10,7 @@ import hashlib
 from django import template
 from django.utils.safestring import mark_safe
 
-from clinic.cache import fragment
+from clinic.ops.cache import fragment
 
 register = template.Library()
 

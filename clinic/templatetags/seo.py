@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 
-from clinic import structured_data
+from clinic.lib import structured_data
 
 register = template.Library()
 

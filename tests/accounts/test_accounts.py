@@ -11,8 +11,8 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.accounts.security import client_ip
 from clinic.models import AuditEvent
-from clinic.security import client_ip
 from tests.personas import PASSWORD, admin_login_url
 
 LOGIN = reverse("admin:login")

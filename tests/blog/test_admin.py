@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.personas import PASSWORD, admin_login_url
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clinic")

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clinic")

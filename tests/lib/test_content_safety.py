@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from clinic import markdown
-from clinic.management.commands.bench_markdown import cases
+from clinic.bench.management.commands.bench_markdown import cases
+from clinic.lib import markdown
 from tests import factories
 from tests.safety import executable_markup
 from tests.xss_corpus import PAYLOADS

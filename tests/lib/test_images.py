@@ -1,4 +1,4 @@
-"""Tests for clinic.images: what uploads are refused, and what accepted ones lose.
+"""Tests for clinic.lib.images: what uploads are refused, and what accepted ones lose.
 
 Every sample file is made here with Pillow (or by hand, for the bombs), so no binary
 fixtures are committed. Nothing touches the database.
@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 
-from clinic.images import (
+from clinic.lib.images import (
     MAX_PIXELS,
     MAX_UPLOAD_BYTES,
     RENDITION_WIDTHS,

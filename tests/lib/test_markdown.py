@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from clinic.markdown import render, render_html
+from clinic.lib.markdown import render, render_html
 from tests.safety import executable_markup
 
 

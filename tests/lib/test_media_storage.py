@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from clinic import images
+from clinic.lib import images
 from tests import factories
 from tests.samples import phone_photo, small_png
 

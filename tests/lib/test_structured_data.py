@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from clinic import structured_data
+from clinic.lib import structured_data
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clinic")

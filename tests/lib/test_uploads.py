@@ -12,9 +12,9 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from blog.models import Post
-from clinic.images import MAX_UPLOAD_BYTES
+from clinic.lib.images import MAX_UPLOAD_BYTES
 from clinic.models import Practitioner
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.blog.test_admin import post_data
 from tests.samples import HOSTILE_UPLOADS, encode, phone_photo, small_png
@@ -124,7 +124,7 @@ def test_hero_image_is_stored_with_renditions_and_shown_responsively(
     with Image.open(post.hero_image.path) as stored:
         assert stored.size == (1600, 2400)
 
-    # Publishing is the workflow's business (tests/clinic/test_workflow*.py); here it is a given.
+    # Publishing is the workflow's business (tests/pages/test_workflow*.py); here it is a given.
     Post.objects.filter(pk=post.pk).update(
         status=Status.PUBLISHED, published_at=timezone.now() - datetime.timedelta(hours=1)
     )

@@ -1,4 +1,4 @@
-from clinic import markdown
+from clinic.lib import markdown
 from clinic.migration import convert
 from tests.migration import exports
 

@@ -6,8 +6,8 @@ from blog.models import Post, Tag
 from clinic.migration import importer
 from clinic.migration.models import ImportedItem, Redirect
 from clinic.models import Practitioner, Reference
+from clinic.pages.publishing import Status
 from clinic.patients.models import Comment
-from clinic.publishing import Status
 from conditions.models import Condition
 from tests.migration import exports
 

@@ -20,8 +20,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
 
-from clinic.backup import EXCLUDED
-from clinic.images import clean_image, store_image
+from clinic.lib.images import clean_image, store_image
+from clinic.ops.backup import EXCLUDED
 from tests import factories
 from tests.personas import make_personas
 

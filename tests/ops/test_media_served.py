@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clinic import images
-from clinic.management.commands.bench import Server, free_port
+from clinic.bench.management.commands.bench import Server, free_port
+from clinic.lib import images
 from clinic.ops.media import MEDIA_CSP
 from tests.ops.test_servers import server_env
 from tests.samples import phone_photo

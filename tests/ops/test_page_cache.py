@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from blog.models import PostReference
 from clinic.models import ClinicSettings
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.personas import PASSWORD
 
@@ -254,7 +254,7 @@ def keep_test_connection():
 def test_wsgi_fast_path_answers_stored_pages_before_django(django_assert_num_queries):
     from django.core.wsgi import get_wsgi_application
 
-    from clinic.cache import fast_path
+    from clinic.ops.cache import fast_path
 
     app = fast_path(get_wsgi_application())
     post = factories.PostFactory(title="Fast and fresh")

@@ -14,8 +14,8 @@ import pytest
 import time_machine
 from django.core.cache import caches
 
+from clinic.bench.tcp_proxy import Proxy
 from clinic.ops import resilient_cache
-from clinic.ops.tcp_proxy import Proxy
 from tests import factories
 
 REDIS = ("127.0.0.1", 6379)

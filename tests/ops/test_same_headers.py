@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
 
-from clinic import images
+from clinic.lib import images
 from clinic.ops.media import MEDIA_CSP
 from tests import factories
 from tests.ops.wsgi import wsgi_get

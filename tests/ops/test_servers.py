@@ -24,9 +24,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from clinic.management.commands.bench import Server, free_port
-from clinic.ops.tcp_proxy import Proxy
-from clinic.publishing import Status
+from clinic.bench.management.commands.bench import Server, free_port
+from clinic.bench.tcp_proxy import Proxy
+from clinic.pages.publishing import Status
 from tests import factories
 
 # serialized_rollback: the groups and permissions made by data migrations come back after the

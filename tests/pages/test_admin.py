@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from blog.models import Post
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from conditions.models import Condition
 from tests import factories
 from tests.blog.test_admin import post_data
@@ -265,7 +265,7 @@ def test_staff_preview_of_a_draft_is_private_and_marked(client, personas, own_dr
 
 
 def test_staff_preview_shows_pending_changes(client, personas, published_post):
-    from clinic import workflow
+    from clinic.pages import workflow
 
     workflow.stage_pending(
         published_post,
@@ -289,7 +289,7 @@ def test_share_link_works_until_revoked_or_expired(client, personas, own_draft):
     login(client, "practitioner")
     client.post(step_url(own_draft, "share"), {"days": "3"})
     own_draft.refresh_from_db()
-    from clinic import preview
+    from clinic.pages import preview
 
     link = preview.share_path(own_draft)
     client.logout()
@@ -333,7 +333,7 @@ def test_review_queue_lists_oldest_first_with_a_diff(client, personas, in_review
 
     from django.utils import timezone
 
-    from clinic import workflow
+    from clinic.pages import workflow
 
     live = factories.PostFactory(title="Live page", author=personas.practitioner, body="Old line")
     workflow.stage_pending(
@@ -392,7 +392,7 @@ def test_admin_index_links_the_editor_pages_for_editors_only(client, personas):
 
 
 def test_previews_show_pending_tags_and_only_public_conditions(client, personas, own_draft):
-    from clinic import preview
+    from clinic.pages import preview
 
     hidden = factories.ConditionFactory(name="Secret condition", status=Status.DRAFT)
     public = factories.ConditionFactory(name="Public condition")
@@ -403,7 +403,7 @@ def test_previews_show_pending_tags_and_only_public_conditions(client, personas,
 
     live = factories.PostFactory(author=personas.practitioner)
     new_tag = factories.TagFactory(name="Sleep")
-    from clinic import workflow
+    from clinic.pages import workflow
 
     workflow.stage_pending(
         live, by=personas.practitioner_user, values={}, m2m={"tags": [new_tag]}, references=[]

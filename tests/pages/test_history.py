@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from clinic import history
+from clinic.pages import history
 from tests import factories
 from tests.blog.test_admin import post_data, with_references
 from tests.personas import PASSWORD, admin_login_url

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clinic")

@@ -1,4 +1,4 @@
-"""The workflow steps (clinic/workflow.py): states, who may take them, records and e-mail."""
+"""The workflow steps (clinic/pages/workflow.py): states, who may take them, records and e-mail."""
 
 import datetime
 
@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 
 from blog.models import Post
-from clinic import workflow
 from clinic.models import Transition
-from clinic.publishing import Status
+from clinic.pages import workflow
+from clinic.pages.publishing import Status
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clinic")

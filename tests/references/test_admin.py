@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from blog.models import Post
 from clinic.models import Reference
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.personas import PASSWORD, admin_login_url
 

@@ -4,8 +4,8 @@ import socket
 
 import pytest
 
-from clinic import completion
 from clinic.models import Reference
+from clinic.references import completion
 from tests.fake_services import fake_services  # noqa: F401 (a fixture)
 
 

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from clinic import exporting, importing
 from clinic.models import Reference
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
+from clinic.references import exporting, importing
 from tests import factories
 from tests.personas import PASSWORD
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from clinic import importing
 from clinic.models import Reference
+from clinic.references import importing
 from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.django_db

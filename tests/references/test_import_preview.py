@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from clinic import importing
 from clinic.management.commands.load_demo import REFERENCES
 from clinic.models import Reference
+from clinic.references import importing
 from tests.fake_services import fake_services  # noqa: F401 (a fixture)
 from tests.personas import PASSWORD
 

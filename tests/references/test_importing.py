@@ -8,10 +8,10 @@ from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from clinic import importing
 from clinic.models import Reference
+from clinic.references import importing
 from tests import factories
-from tests.clinic.citations import test_formats
+from tests.citations import test_formats
 from tests.personas import PASSWORD, admin_login_url
 
 pytestmark = pytest.mark.django_db

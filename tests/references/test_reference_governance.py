@@ -10,13 +10,13 @@ from django.core import mail
 from django.urls import reverse
 from reversion.models import Version
 
-from clinic import reference_changes
 from clinic.models import Reference
-from clinic.publishing import Status
+from clinic.pages import reference_review as reference_changes
+from clinic.pages.publishing import Status
 from tests import factories
-from tests.clinic.test_admin_references import form_data
 from tests.fake_services import fake_services  # noqa: F401 (a fixture)
 from tests.personas import PASSWORD
+from tests.references.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from clinic import search
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
+from clinic.site import search
 from tests import factories
 
 pytestmark = pytest.mark.usefixtures("clinic")

@@ -61,7 +61,7 @@ def test_unknown_page_is_a_friendly_404(client, clinic):
 
 
 def test_500_page_needs_no_database(rf):
-    from clinic.views import server_error
+    from clinic.site.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

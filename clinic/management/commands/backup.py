@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.backup import BackupError, backup
+from clinic.ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from blog.models import Post, PostReference, Tag
-from clinic.models import ClinicSettings, Practitioner, Reference
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
+from clinic.practice.models import ClinicSettings, Practitioner
+from clinic.references.models import Reference
 from conditions.models import Condition, ConditionReference
 
 CLINIC = {

@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic import workflow
-from clinic.publishing import Status
-from clinic.review import publishable_models
+from clinic.pages import workflow
+from clinic.pages.publishing import Status
+from clinic.pages.review import publishable_models
 
 
 class Command(BaseCommand):

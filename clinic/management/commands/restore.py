@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.backup import BackupError, restore
+from clinic.ops.backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -113,8 +113,9 @@ class Command(BaseCommand):
     def page(self, size):
         """Save a post with `size` cited references, then serve it; nothing is kept."""
         from blog.models import Post, PostReference
-        from clinic.models import Practitioner, Reference
-        from clinic.publishing import Status
+        from clinic.pages.publishing import Status
+        from clinic.practice.models import Practitioner
+        from clinic.references.models import Reference
 
         result = {}
         try:

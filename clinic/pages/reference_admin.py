@@ -1,19 +1,30 @@
-"""The reference library's admin: the "Import references" and "Pages citing retracted references"
-pages (wired in through ReferenceAdmin.get_urls; the logic lives in clinic.importing), and the
-reference form (authors as lines of text, duplicates offered instead of a copy)."""
+"""The reference library's admin: ReferenceAdmin, the "Import references", "Complete" and "Pages
+citing retracted references" pages (the logic lives in clinic.references.importing and
+completion), and the reference form (authors as lines of text, duplicates offered instead of a
+copy).
 
+It lives in pages, not references, because a reference that live pages cite follows the pages'
+review rules (reference_review.py), which use the workflow.
+"""
+
+import reversion
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from clinic import completion, importing, reference_changes
 from clinic.citations import formats, identifiers
 from clinic.citations.style import format_references
-from clinic.models import ClinicSettings, Reference
+from clinic.pages import reference_review
+from clinic.practice.models import ClinicSettings
+from clinic.references import completion, exporting, importing, numbering
+from clinic.references.models import Reference
 
 FORMAT_CHOICES = [
     ("", "Detect it for me"),
@@ -187,11 +198,10 @@ def retracted_view(request, model_admin):
     """Every page, draft or published, that cites a retracted or superseded reference."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    from blog.models import PostReference
-    from conditions.models import ConditionReference
-
     rows = []
-    for link_model, owner in ((PostReference, "post"), (ConditionReference, "condition")):
+    for rel in numbering.citing_relations():
+        # The page type's ordered link table (PostReference…) and its field naming the page.
+        link_model, owner = rel.through, rel.field.m2m_field_name()
         links = (
             link_model.objects.filter(reference__retracted=True)
             .select_related(owner, "reference")
@@ -199,7 +209,7 @@ def retracted_view(request, model_admin):
         )
         for link in links:
             page = getattr(link, owner)
-            if not reference_changes.may_see(request.user, page):
+            if not reference_review.may_see(request.user, page):
                 continue  # another author's draft: not theirs to see
             rows.append(
                 {
@@ -219,7 +229,6 @@ def retracted_view(request, model_admin):
 
 
 def _admin_url(obj):
-    from django.urls import reverse
 
     meta = obj._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
@@ -325,7 +334,7 @@ def save_warnings(reference: Reference) -> list[str]:
 
 
 def governance_context(request, reference: Reference) -> dict:
-    from clinic import reference_changes as changes
+    from clinic.pages import reference_review as changes
 
     return {
         "pending_rows": changes.pending_rows(reference),
@@ -338,7 +347,6 @@ def governance_context(request, reference: Reference) -> dict:
 
 
 def _reference_or_404(model_admin, request, pk):
-    from django.http import Http404
 
     reference = model_admin.get_object(request, str(pk))
     if reference is None:
@@ -348,23 +356,22 @@ def _reference_or_404(model_admin, request, pk):
 
 def decide_view(request, model_admin, pk):
     """An editor approves or refuses the change waiting on a cited reference."""
-    from django.http import HttpResponseNotAllowed
 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     reference = _reference_or_404(model_admin, request, pk)
-    if not reference_changes.can_approve(request.user):
+    if not reference_review.can_approve(request.user):
         raise PermissionDenied
     try:
         if "approve" in request.POST:
-            reference_changes.approve(reference, by=request.user)
+            reference_review.approve(reference, by=request.user)
             messages.success(
                 request, f"The change to {reference.key} is approved; the pages citing it show it."
             )
         else:
-            reference_changes.refuse(reference, by=request.user, note=request.POST.get("note", ""))
+            reference_review.refuse(reference, by=request.user, note=request.POST.get("note", ""))
             messages.success(request, f"The change to {reference.key} was refused.")
-    except reference_changes.ChangeRefused as error:
+    except reference_review.ChangeRefused as error:
         messages.error(request, str(error))
     return redirect(reference.get_admin_url())
 
@@ -373,7 +380,6 @@ def complete_view(request, model_admin, pk):
     """ "Complete this reference": what PubMed or Crossref knows, beside the record, field by
     field; the ticked fields are saved through the usual rules (an editor's approval when live
     pages cite it)."""
-    from django.http import HttpResponseNotAllowed
 
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -404,10 +410,10 @@ def complete_view(request, model_admin, pk):
         if errors:
             messages.error(request, "Nothing was changed: " + " ".join(errors))
             return redirect(reference.get_admin_url())
-        if reference_changes.needs_editor(request.user, reference):
+        if reference_review.needs_editor(request.user, reference):
             try:
-                reference_changes.stage(reference, by=request.user, changed=chosen)
-            except reference_changes.ChangeRefused as error:
+                reference_review.stage(reference, by=request.user, changed=chosen)
+            except reference_review.ChangeRefused as error:
                 messages.error(request, str(error))
             else:
                 messages.warning(
@@ -421,7 +427,7 @@ def complete_view(request, model_admin, pk):
             reversion.set_user(request.user)
             reversion.set_comment("Completed from " + request.POST.get("source", "PubMed/Crossref"))
             reference.save()
-        reference_changes.rerender(reference)
+        reference_review.rerender(reference)
         model_admin.log_change(request, reference, [{"changed": {"fields": chosen}}])
         messages.success(request, f"{reference.key} was completed: {', '.join(chosen)}.")
         return redirect(reference.get_admin_url())
@@ -446,3 +452,190 @@ def complete_view(request, model_admin, pk):
             )
         context.update(source=found.source, rows=rows)
     return TemplateResponse(request, "admin/clinic/reference/complete.html", context)
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    """Editors find the changes to cited references that wait for them."""
+
+    title = "change waiting for an editor"
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Waiting for an editor")]
+
+    def queryset(self, request, queryset):
+        return queryset.exclude(pending={}) if self.value() == "yes" else queryset
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    form = ReferenceForm
+    list_display = ["key", "short_title", "first_author", "year", "study_type", "retracted"]
+    list_filter = [WaitingFilter, "type", "study_type", "retracted"]
+    search_fields = ["key", "title", "doi", "pmid", "container_title", "authors"]
+    readonly_fields = ["formatted", "cited_by"]
+    actions = ["export_ris", "export_bibtex", "export_csl_json"]
+    fieldsets = [
+        (None, {"fields": ["key", "type", "formatted", "cited_by"]}),
+        (
+            "Source",
+            {
+                "fields": [
+                    "authors",
+                    "authors_et_al",
+                    "title",
+                    ("container_title", "container_title_short"),
+                    ("year", "month", "day"),
+                    ("volume", "issue", "pages", "article_number"),
+                    "publisher",
+                    ("doi", "pmid", "pmcid"),
+                    ("url", "accessed"),
+                ]
+            },
+        ),
+        ("Evidence", {"fields": ["study_type", "participants", "retracted", "retraction_note"]}),
+        ("Notes", {"fields": ["notes", "original_text"], "classes": ["collapse"]}),
+    ]
+
+    change_form_template = "admin/clinic/reference/change_form.html"
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(lambda request, **kw: view(request, self, **kw))
+
+        return [
+            path("import/", wrap(import_view), name="clinic_reference_import"),
+            path(
+                "retracted/",
+                wrap(retracted_view),
+                name="clinic_reference_retracted",
+            ),
+            path(
+                "<int:pk>/complete/",
+                wrap(complete_view),
+                name="clinic_reference_complete",
+            ),
+            path(
+                "<int:pk>/decide/",
+                wrap(decide_view),
+                name="clinic_reference_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    # Governance (clinic/pages/reference_review.py) ------------------------------------------------
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._viewer = request.user  # "cited by" lists only the pages this person may see
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        # While a change waits for an editor, only an editor may change the reference.
+        return not obj.pending or reference_review.can_approve(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or reference_review.can_delete(request.user, obj))
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if not reference_review.can_approve(request.user):
+            # Bulk delete checks no object: practitioners delete one of their own at a time.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and reference_review.key_locked(obj):
+            fields.append("key")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        request._reference_pending = False
+        if not change:
+            obj.created_by = request.user
+        elif reference_review.needs_editor(request.user, obj):
+            reference_review.stage(obj, by=request.user, changed=form.changed_data)
+            request._reference_pending = True
+            return
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Added." if not change else "Changed.")
+            super().save_model(request, obj, form, change)
+        if change:
+            reference_review.rerender(obj)
+        for message in save_warnings(obj):
+            messages.warning(request, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "_reference_pending", False):
+            pages = reference_review.visible(request.user, reference_review.live_pages(obj))
+            messages.warning(
+                request,
+                format_html(
+                    "Your change to {} waits for an editor: live pages cite this reference{}. "
+                    "They stay as they are until an editor approves the change.",
+                    obj.key,
+                    format_html(" ({})", ", ".join(str(page) for page in pages)) if pages else "",
+                ),
+            )
+            return redirect(obj.get_admin_url())
+        return super().response_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                extra_context.update(governance_context(request, obj))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Export selected references as RIS", permissions=["view"])
+    def export_ris(self, request, queryset):
+        return exporting.download(list(queryset), "ris", "references")
+
+    @admin.action(description="Export selected references as BibTeX", permissions=["view"])
+    def export_bibtex(self, request, queryset):
+        return exporting.download(list(queryset), "bib", "references")
+
+    @admin.action(description="Export selected references as CSL-JSON", permissions=["view"])
+    def export_csl_json(self, request, queryset):
+        return exporting.download(list(queryset), "json", "references")
+
+    @admin.display(description="title")
+    def short_title(self, obj):
+        return obj.title[:90]
+
+    @admin.display(description="first author")
+    def first_author(self, obj):
+        first = obj.authors[0] if obj.authors else {}
+        return first.get("family") or first.get("literal") or ""
+
+    @admin.display(description="as it will appear")
+    def formatted(self, obj):
+        return format_html("{}", obj.formatted_text) if obj.pk else "Shown after saving."
+
+    @admin.display(description="cited by")
+    def cited_by(self, obj):
+        if obj.pk is None:
+            return "—"
+        pages = reference_review.citing_pages(obj)
+        viewer = getattr(obj, "_viewer", None)
+        shown = reference_review.visible(viewer, pages) if viewer is not None else []
+        if not pages:
+            return "Not cited on any page yet."
+        if not shown:
+            return "Cited on pages you cannot see (other authors' drafts)."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (page.get_absolute_url() if page.is_public else _admin_url(page), str(page))
+                for page in shown
+            ),
+        )

@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from blog.models import Post, PostReference, Tag
-from clinic import markdown
-from clinic.models import ClinicSettings, Practitioner, Reference
-from clinic.publishing import Status
+from clinic.lib import markdown
+from clinic.pages.publishing import Status
+from clinic.practice.models import ClinicSettings, Practitioner
+from clinic.references.models import Reference
 from conditions.models import SECTIONS, Condition, ConditionReference
 
 WORDS = [

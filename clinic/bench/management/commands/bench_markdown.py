@@ -2,7 +2,7 @@
 
     DEBUG=true .venv/bin/python manage.py bench_markdown [--repeat 3]
 
-Each case is as large as the limits allow (clinic.markdown.check_length). It prints the time
+Each case is as large as the limits allow (clinic.lib.markdown.check_length). It prints the time
 of each (best of --repeat) or the message it is refused with, and the worst time.
 """
 
@@ -11,7 +11,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from clinic import markdown
+from clinic.lib import markdown
 
 
 def cases(n: int) -> dict[str, str]:

@@ -207,7 +207,7 @@ class Command(BaseCommand):
             ceiling_file = tmp / "ceiling.json"
             ceiling_file.write_text(json.dumps(ceiling_pages))
             servers["ceiling"] = Server(
-                "clinic.management.commands.bench:ceiling_app",
+                "clinic.bench.management.commands.bench:ceiling_app",
                 free_port(used),
                 {**env, "BENCH_CEILING": str(ceiling_file)},
                 options["workers"],

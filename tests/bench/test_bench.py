@@ -2,7 +2,7 @@
 
 import json
 
-from clinic.management.commands import bench
+from clinic.bench.management.commands import bench
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8250/
   2 threads and 16 connections

@@ -5,8 +5,8 @@ back.
   nothing cites them (a cited reference is protected for everyone: its pages would lose it).
 - A change to a reference that a published (or scheduled) page cites needs an editor: a
   practitioner's save is kept aside in ``Reference.pending`` and waits, like a pending revision
-  of a page (``clinic.workflow``); an editor approves it (applied, pages re-rendered) or refuses
-  it with a note. Each step is a ``Transition`` and sends the e-mail, as for pages.
+  of a page (``clinic.pages.workflow``); an editor approves it (applied, pages re-rendered) or
+  refuses it with a note. Each step is a ``Transition`` and sends the e-mail, as for pages.
 - The key of a cited reference cannot change ([@key] in the text would stop resolving).
 - Every save and every approval keeps a django-reversion version.
 - The "cited by" list and the retracted-references page show a practitioner only the pages they
@@ -22,9 +22,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from clinic import workflow
-from clinic.models import Reference, Transition
-from clinic.publishing import Status
+from clinic.pages import workflow
+from clinic.pages.models import Transition
+from clinic.pages.publishing import Status
+from clinic.references import numbering
+from clinic.references.models import Reference
 
 APPROVE_PERMISSION = "clinic.approve_reference_change"
 
@@ -41,7 +43,11 @@ def citing_pages(reference: Reference) -> list:
     """Every page (article, condition page) that has this reference attached, draft or live."""
     if reference.pk is None:
         return []
-    return [*reference.posts.all(), *reference.conditions.all()]
+    return [
+        page
+        for rel in numbering.citing_relations()
+        for page in getattr(reference, rel.get_accessor_name()).all()
+    ]
 
 
 def live_pages(reference: Reference) -> list:
