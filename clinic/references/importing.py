@@ -8,6 +8,7 @@ was shown and cannot be altered in the browser. ``import_references()`` then che
 (the library may have changed meanwhile) and saves the chosen valid ones in one transaction.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -116,10 +117,14 @@ def find_duplicate(reference: Reference, library: "Library | None" = None) -> Re
     others = Reference.objects.exclude(pk=reference.pk) if reference.pk else Reference.objects
     for name in ("doi", "pmid"):
         value = getattr(reference, name)
-        if value:
+        if not value:
+            continue
+        if library is not None:
+            match = library.by_identifier(name, value)
+        else:
             match = others.filter(**{f"{name}__iexact": value}).first()
-            if match:
-                return match
+        if match and match.pk != reference.pk:
+            return match
     if library is None:
         # The reference form: an exact title of the same year is a copy.
         title = normalise_title(reference.title)
@@ -146,14 +151,23 @@ class Library:
     def __init__(self):
         self._titles: dict[str, list[Reference]] = {}
         self._citations: dict[tuple, list[Reference]] = {}
+        self._identifiers: dict[tuple[str, str], Reference] = {}
         fields = ["pk", "key", "title", "year", "container_title", "container_title_short"]
-        fields += ["volume", "pages", "article_number"]
+        fields += ["volume", "pages", "article_number", "doi", "pmid"]
+        # One query; journals repeat across a library, so each name is normalised once.
+        journals = functools.lru_cache(maxsize=4096)(normalise_title)
         for ref in Reference.objects.only(*fields):
             title = normalise_title(ref.title)
             if len(title) >= 12:
                 self._titles.setdefault(title, []).append(ref)
-            for identity in _citation_identities(ref):
+            for identity in _citation_identities(ref, journals):
                 self._citations.setdefault(identity, []).append(ref)
+            for name in ("doi", "pmid"):
+                if getattr(ref, name):
+                    self._identifiers[name, getattr(ref, name).lower()] = ref
+
+    def by_identifier(self, name: str, value: str) -> Reference | None:
+        return self._identifiers.get((name, value.lower()))
 
     def by_title(self, text: str) -> list[Reference]:
         return self._titles.get(normalise_title(text), [])
@@ -165,12 +179,12 @@ class Library:
         return found
 
 
-def _citation_identities(ref: Reference) -> list[tuple]:
+def _citation_identities(ref: Reference, normalise=normalise_title) -> list[tuple]:
     """(journal, year, volume, first page) for each name of the journal (full, abbreviated)."""
     first = ref.article_number or re.split(r"[-\u2013]", ref.pages or "")[0].strip()
     if not (ref.year and first):
         return []
-    journals = {normalise_title(ref.container_title), normalise_title(ref.container_title_short)}
+    journals = {normalise(ref.container_title), normalise(ref.container_title_short)}
     return [
         (journal, ref.year, (ref.volume or "").strip().lower(), first.lower())
         for journal in journals
