@@ -254,7 +254,15 @@ def preview(text: str, fmt: str | None = None) -> tuple[str, list[Candidate]]:
             f"This has {len(items)} references; import at most {MAX_ITEMS} at a time. "
             "Split it into smaller parts."
         )
-    return fmt, check([(item.source, item.csl, item.problems) for item in items])
+    records = []
+    for item in items:
+        csl = item.csl
+        confidence = getattr(item, "confidence", None)
+        if csl is not None and confidence:
+            # The parser's per-field confidence travels with the record (signed) to the preview.
+            csl = {**csl, "_confidence": confidence}
+        records.append((item.source, csl, item.problems))
+    return fmt, check(records)
 
 
 def check(
