@@ -40,7 +40,14 @@ def test_paste_import_cite_and_read(page, browser, phone, live_server, personas)
     expect(rows.nth(0)).to_contain_text("cherkin2009")
     expect(rows.nth(0)).to_contain_text("Arch Intern Med")
     expect(rows.nth(1).get_by_label("PMID")).to_have_value("29198932")
-    expect(page.get_by_label("Import reference 3")).to_be_checked()
+    # A row is offered ticked exactly when no field is marked to check (the trained parser's
+    # marginal probability below 0.8, or a misreading); the person ticks a marked row once
+    # they have looked at it ("Pain" as a journal is one the parser is unsure of).
+    for number in (1, 2, 3):
+        marked = page.locator(f"#reference-{number} .import-field.doubt").count() > 0
+        box = page.get_by_label(f"Import reference {number}")
+        expect(box).not_to_be_checked() if marked else expect(box).to_be_checked()
+    page.get_by_label("Import reference 3").check()
     assert Reference.objects.count() == 0
 
     # 2. Import them; the message says how to cite each.

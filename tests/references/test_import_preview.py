@@ -63,9 +63,22 @@ def test_a_doubtful_row_is_flagged_with_a_reason_and_not_ticked(client, personas
     assert 'aria-describedby="r2-authors-doubt"' in html
     assert "No author was found." in html
     assert "Not ticked: check the marked field, then tick it to import." in html
-    # A well-read reference is offered ticked, with nothing marked.
-    assert "checked" in checkbox(html, 3)
-    assert 'id="r3-title-doubt"' not in html
+    # The third is read well; it is ticked exactly when the parser was sure of every field.
+    assert ("checked" in checkbox(html, 3)) == (not re.search(r'id="r3-[a-z_]+-doubt"', html))
+
+
+def test_a_well_read_reference_is_offered_ticked(client, personas):
+    login(client)
+    item = {
+        "type": "article-journal",
+        "title": "Acupuncture for low back pain",
+        "author": [{"family": "Smith", "given": "J"}],
+        "container-title": "BMJ",
+        "issued": {"date-parts": [[2020]]},
+    }
+    html = client.post(URL, {"text": json.dumps([item])}).content.decode()
+    assert "checked" in checkbox(html, 1)
+    assert "-doubt" not in html
 
 
 @pytest.mark.parametrize(
