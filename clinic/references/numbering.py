@@ -5,6 +5,7 @@ Numbering follows Vancouver: cited references in order of first citation, then t
 references that the text never cites. The list is rendered once, when the page is saved.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -59,6 +60,10 @@ def format_one(reference: Reference) -> Formatted:
     return format_references([reference.to_csl()], style)[0]
 
 
+# Words a key never starts with when it comes from a title.
+_SKIP = {"an", "the", "of", "on", "in", "and", "for", "to"}
+
+
 def unique_key(reference: Reference, also_taken=frozenset(), *, ask_database=True) -> str:
     """`cherkin2009`, then `cherkin2009a`, `cherkin2009b`… if that is taken.
 
@@ -68,10 +73,12 @@ def unique_key(reference: Reference, also_taken=frozenset(), *, ask_database=Tru
     """
     first = reference.authors[0] if reference.authors else {}
     # A family name whole ("Clemente Fuentes" -> clementefuentes); a group's or a title's first
-    # word ("National Institute for…" -> national).
+    # real word ("National Institute for…" -> national, "4: 195. Systematic review" -> systematic,
+    # "A randomized trial" -> randomized), then the journal's, for a record with neither.
     name = first.get("family") or ""
     if not name:
-        words = (first.get("literal") or reference.title or "ref").split()
+        text = first.get("literal") or reference.title or reference.container_title
+        words = [w for w in re.findall(r"[^\W\d_]{2,}", text or "") if w.lower() not in _SKIP]
         name = words[0] if words else "ref"
     base = slugify(name).replace("-", "")[:40] or "ref"
     base += str(reference.year or "")

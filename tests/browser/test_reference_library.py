@@ -84,7 +84,9 @@ def test_paste_correct_complete_import_cite_publish_then_changes_wait(
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("heading", name="Check what was read (plain text)")).to_be_visible()
     rows = rows_as_read(page)
-    assert len(rows) >= 4, rows
+    # Five references on five lines, the last holding two run together: five rows, six once the
+    # parser splits that last line.
+    assert len(rows) in (5, 6), rows
 
     # The two already in the library are recognised, whatever the parser made of them.
     assert sorted(row["duplicate"] for row in rows if row["duplicate"]) == [

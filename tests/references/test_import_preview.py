@@ -266,3 +266,23 @@ def test_the_free_text_parsers_confidence_reaches_the_preview():
     confidence = candidate.csl["_confidence"]
     assert set(confidence) >= {"author", "title", "container-title", "issued"}
     assert all(0 <= value <= 1 for value in confidence.values())
+
+
+@pytest.mark.parametrize(
+    ("csl", "key"),
+    [
+        ({"author": [{"family": "Clemente Fuentes", "given": "R"}]}, "clementefuentes2020"),
+        (
+            {"author": [{"literal": "National Institute for Health and Care Excellence"}]},
+            "national2020",
+        ),
+        ({"title": "4: 195. Systematic Review: Acupuncture in Chronic Pain"}, "systematic2020"),
+        ({"title": "A Randomized Trial Comparing Acupuncture"}, "randomized2020"),
+        ({"title": "", "container-title": "BMJ"}, "bmj2020"),
+    ],
+)
+def test_keys_come_from_a_name_or_a_real_word(csl, key):
+    from clinic.references.numbering import unique_key
+
+    reference = Reference.from_csl({"issued": {"date-parts": [[2020]]}, **csl})
+    assert unique_key(reference) == key
