@@ -401,6 +401,8 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 400
 # Live previews per person per minute (clinic/pages/editor.py); shared across servers with Redis.
 PREVIEW_RATE_PER_MINUTE = envint("PREVIEW_RATE_PER_MINUTE", 60)
+# Image uploads from the editor per person per minute (each costs seconds of server work).
+UPLOAD_RATE_PER_MINUTE = envint("UPLOAD_RATE_PER_MINUTE", 20)
 RATELIMIT_USE_CACHE = "default"
 # About 8,000 words; also keeps the worst-case Markdown input well under a second to render.
 MARKDOWN_MAX_LENGTH = envint("MARKDOWN_MAX_LENGTH", 50_000)

@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Well below Pillow's own 89-megapixel warning; a 12-megapixel phone photo is far inside.
 MAX_PIXELS = 40_000_000
+# Each side too: a 1 x 39,999,999 PNG passes the pixel count yet took 1.35 GB to process. A
+# panorama of 12,000 px is still accepted (pages show at most 1,600).
+MAX_SIDE = 12_000
 RENDITION_WIDTHS = (480, 960, 1600)
 
 # libwebp cannot encode a side longer than this; renditions are fitted inside it.
@@ -60,7 +63,7 @@ MESSAGES = {
     "not_image": _("This file is not a JPEG, PNG, WebP or GIF image."),
     "too_large": _(
         "This image is too large (%(width)s × %(height)s pixels); "  # noqa: RUF001 (the real sign)
-        "the limit is %(limit)s megapixels."
+        "the limit is %(side)s pixels a side and %(limit)s megapixels."
     ),
     # Pillow refuses images past its own bomb limit before telling us their size.
     "too_large_unknown": _("This image is too large; the limit is %(limit)s megapixels."),
@@ -270,8 +273,15 @@ def _read_upload(uploaded: UploadedFileLike) -> bytes:
 
 
 def _check_pixel_count(width: int, height: int) -> None:
-    if width * height > MAX_PIXELS:
-        raise _error("too_large", width=width, height=height, limit=MAX_PIXELS // 1_000_000)
+    """Refuse from the header's size alone, before a single pixel is decoded."""
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise _error(
+            "too_large",
+            width=f"{width:,}",
+            height=f"{height:,}",
+            side=f"{MAX_SIDE:,}",
+            limit=MAX_PIXELS // 1_000_000,
+        )
 
 
 def _make_upright(image: Image.Image) -> None:

@@ -71,6 +71,24 @@ def markdownify(request):
 @require_POST
 @staff_only
 def upload(request):
+    # Per person, before the file is even read: each image costs seconds of work to check,
+    # re-encode and resize, so a script must not be able to send them without end.
+    if is_ratelimited(
+        request,
+        group="editor-upload",
+        key="user",
+        rate=f"{settings.UPLOAD_RATE_PER_MINUTE}/m",
+        increment=True,
+    ):
+        return JsonResponse(
+            {
+                "image": [
+                    f"Too many images at once: at most {settings.UPLOAD_RATE_PER_MINUTE} a "
+                    "minute. Wait a minute, then drop the rest again."
+                ]
+            },
+            status=429,
+        )
     uploaded = request.FILES.get("image")
     if uploaded is None:
         return JsonResponse({"image": ["Choose an image to upload."]}, status=400)

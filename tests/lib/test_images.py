@@ -146,7 +146,23 @@ BAD_UPLOADS = {
     "7000 x 7000 png": (
         upload(png_header(7000, 7000), "big.png", "image/png"),
         "too_large",
-        "This image is too large (7000 × 7000 pixels); the limit is 40 megapixels.",  # noqa: RUF001
+        "This image is too large (7,000 × 7,000 pixels); "  # noqa: RUF001
+        "the limit is 12,000 pixels a side and 40 megapixels.",
+    ),
+    # Under the pixel count, but absurd in shape: took 1.35 GB and 4.3 s to process. The file
+    # holds 64 bytes of pixel data: decoding would say "damaged", so this is decided from the
+    # header alone.
+    "1 x 39,999,999 png": (
+        upload(png_header(1, 39_999_999), "tall.png", "image/png"),
+        "too_large",
+        "This image is too large (1 × 39,999,999 pixels); "  # noqa: RUF001
+        "the limit is 12,000 pixels a side and 40 megapixels.",
+    ),
+    "39,999,999 x 1 png": (
+        upload(png_header(39_999_999, 1), "wide.png", "image/png"),
+        "too_large",
+        "This image is too large (39,999,999 × 1 pixels); "  # noqa: RUF001
+        "the limit is 12,000 pixels a side and 40 megapixels.",
     ),
     "empty file": (
         upload(b""),

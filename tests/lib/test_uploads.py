@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import ExifTags, Image
@@ -17,7 +18,7 @@ from clinic.models import Practitioner
 from clinic.pages.publishing import Status
 from tests import factories
 from tests.blog.test_admin import post_data
-from tests.samples import HOSTILE_UPLOADS, encode, phone_photo, small_png
+from tests.samples import HOSTILE_UPLOADS, encode, phone_photo, png_header, small_png
 
 UPLOAD = reverse("markdownx_upload")
 
@@ -222,3 +223,27 @@ def test_old_images_without_renditions_still_show(client, clinic, settings):
 def test_upload_limits_are_set_deliberately(settings):
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE >= 4 * settings.MARKDOWN_MAX_LENGTH
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= MAX_UPLOAD_BYTES
+
+
+def test_a_one_pixel_wide_forty_megapixel_png_is_refused_through_the_editor(client, personas):
+    client.force_login(personas.practitioner_user)
+    tall = uploaded("tall.png", png_header(1, 39_999_999))
+    response = client.post(UPLOAD, {"image": tall})
+    assert response.status_code == 400
+    assert "12,000 pixels a side" in response.json()["image"][0]
+
+
+def test_uploads_are_limited_per_person(client, personas, settings):
+    settings.UPLOAD_RATE_PER_MINUTE = 2
+    client.force_login(personas.practitioner_user)
+    statuses = [
+        client.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+    refused = client.post(UPLOAD, {"image": uploaded("a.png", small_png())})
+    assert refused.status_code == 429
+    assert "at most 2 a minute" in refused.json()["image"][0]
+    # Someone else is not held up by it.
+    other = Client()
+    other.force_login(personas.editor)
+    assert other.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code == 200
