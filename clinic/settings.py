@@ -196,6 +196,11 @@ else:
 # Rows no public page shows: saving them leaves cached pages alone (clinic/ops/cache.py).
 PAGE_CACHE_IGNORED_MODELS = ("clinic.AuditEvent",)
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
+# The query parameters public pages read (search, page numbers): the only ones that make a
+# page a different entry in the cache. Anything else in a query string is ignored there.
+PAGE_CACHE_QUERY_PARAMETERS = ("q", "page")
+# Stored variants of one path (searches, page numbers, hosts) per content generation.
+PAGE_CACHE_MAX_VARIANTS = envint("PAGE_CACHE_MAX_VARIANTS", 100)
 # The same for costly parts of a page (related articles, the clinic's settings), for pages the
 # page cache cannot serve: first visits and logged-in readers.
 FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)

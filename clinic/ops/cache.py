@@ -22,11 +22,15 @@ When Redis is down or hangs, clinic/ops/resilient_cache.py stops calling it and 
 each process's memory for a few seconds instead; when it is back, a new generation starts.
 """
 
+import contextvars
 import hashlib
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from http import HTTPStatus
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -116,17 +120,25 @@ def fragment(name, compute):
 
     For the costly parts of a page (the related articles, the clinic's settings), so that a page
     the page cache cannot serve (a first visit, a logged-in reader) still skips them. The value
-    is stored with the generation it was computed at, and one round trip fetches both.
+    is stored with the generation it was computed at. During a request, the page's first cache
+    call (PageLookup) has usually fetched it already, with every other fragment the page used
+    last time: one round trip for all of them.
     """
     seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
     if seconds <= 0:
         return compute()
     key = f"fragment:{name}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
-    stored = found.get(key)
+    looked = _current.get()
+    if looked is not None:
+        looked.used.append(key)
+        generation = looked.generation
+        stored = looked.found.get(key) if key in looked.asked else cache.get(key)
+    else:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = _new_generation()
+        stored = found.get(key)
     if stored is not None and stored[0] == generation:
         return stored[1]
     value = compute()
@@ -140,12 +152,19 @@ def fragment(name, compute):
 
 # --- Scheduled publication ------------------------------------------------------------------
 
+NEXT_KEY = "pagecache:next"
+
 
 def seconds_until_next_publication(generation):
     """Seconds until the next scheduled page goes live (None: nothing scheduled)."""
-    key = f"pagecache:next:{generation}"
-    moment = cache.get(key)
-    if moment is None:
+    looked = _current.get()
+    if looked is not None and NEXT_KEY in looked.asked:
+        found = looked.found.get(NEXT_KEY)
+    else:
+        found = cache.get(NEXT_KEY)
+    if found is not None and found[0] == generation:
+        moment = found[1]
+    else:
         moments = [
             model.objects.scheduled().values_list("published_at", flat=True).first()
             for model in registry.page_models()
@@ -154,7 +173,10 @@ def seconds_until_next_publication(generation):
         moment = min(moments) if moments else 0
         # Remember it for this generation until that moment comes.
         timeout = max(1, int(moment - time.time())) if moment else 600
-        cache.set(key, moment, timeout)
+        cache.set(NEXT_KEY, (generation, moment), timeout)
+        if looked is not None:
+            looked.found[NEXT_KEY] = (generation, moment)
+            looked.asked.add(NEXT_KEY)
     if not moment:
         return None
     return moment - time.time()
@@ -180,9 +202,14 @@ def environ_is_cacheable(environ):
     if "preview" in path or "preview" in query or "token" in query:
         return False
     admin_prefix = f"/{settings.ADMIN_PATH}/"
-    # Static files and media have their own (far-future) caching; no lookup for them.
+    return not (path.startswith((admin_prefix, "/editor/")) or is_file_or_probe(path))
+
+
+def is_file_or_probe(path):
+    """Health checks (which must not depend on the cache), static files and media (which have
+    their own far-future caching): no cache lookup at all."""
     files = tuple(f"/{url.lstrip('/')}" for url in (settings.STATIC_URL, settings.MEDIA_URL))
-    return not path.startswith((admin_prefix, "/editor/", "/healthz", "/readyz", *files))
+    return path.startswith(("/healthz", "/readyz", *files))
 
 
 def environ_scheme(environ):
@@ -200,18 +227,45 @@ def request_is_cacheable(request):
     return environ_is_cacheable(request.META)
 
 
+def page_query(environ) -> str:
+    """The query string reduced to the parameters pages read, sorted.
+
+    `?utm_source=x&page=2` and `?page=2` are one page: only PAGE_CACHE_QUERY_PARAMETERS (the
+    search's `q`, the lists' `page`) make a page differ. A view that reads another parameter
+    must add it there.
+    """
+    known = settings.PAGE_CACHE_QUERY_PARAMETERS
+    pairs = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    return urlencode(sorted((name, value) for name, value in pairs if name in known))
+
+
 def environ_key(environ):
-    """The page's key: scheme (and the proxy's), host, path and query string, as received."""
+    """The page's key: scheme (a proxy's header only when it is trusted), host, path and the
+    query parameters pages read. Nothing else a client sends makes a new entry."""
     url = "|".join(
         [
-            environ.get("wsgi.url_scheme", ""),
-            environ.get("HTTP_X_FORWARDED_PROTO", ""),
-            environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+            environ_scheme(environ),
+            (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower(),
             environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
-            environ.get("QUERY_STRING", ""),
+            page_query(environ),
         ]
     )
     return "pagecache:page:" + hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def may_store_variant(environ, generation, seconds) -> bool:
+    """At most PAGE_CACHE_MAX_VARIANTS stored pages per path and generation (and time window):
+    searches, page numbers, host names. Past that, the path is rendered each time."""
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    window = int(time.time() // max(seconds, 1))
+    counter = f"pagecache:variants:{digest}:{generation}:{window}"
+    cache.add(counter, 0, seconds * 2)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # evicted meanwhile
+        return True
+    return count <= settings.PAGE_CACHE_MAX_VARIANTS
 
 
 def response_is_cacheable(request, response):
@@ -232,14 +286,50 @@ def page_key(request):
     return environ_key(request.META)
 
 
-def lookup(environ):
-    """(key, current generation, stored page or None), in one round trip to the cache."""
+# --- One round trip per page ------------------------------------------------------------------
+# Which fragments each page used the last time this process rendered it: a hint, bounded, wrong
+# at worst by one round trip. A page's first cache call asks for them all at once, with the
+# generation, the stored page and the next publication time.
+KNOWN_PAGES = 2000
+_known_fragments: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+_known_lock = threading.Lock()
+
+
+class PageLookup:
+    """What a request's first round trip to the cache found."""
+
+    def __init__(self, key, found, asked):
+        self.key, self.found, self.asked = key, found, set(asked)
+        generation = found.get(GENERATION_KEY)
+        self.generation = generation if generation is not None else _new_generation()
+        self.used: list[str] = []
+
+    @property
+    def stored(self):
+        """The stored page, if it is current."""
+        stored = self.found.get(self.key)
+        return stored if stored is not None and stored[0] == self.generation else None
+
+    def remember_fragments(self):
+        used = tuple(dict.fromkeys(self.used))
+        with _known_lock:
+            _known_fragments[self.key] = used
+            _known_fragments.move_to_end(self.key)
+            while len(_known_fragments) > KNOWN_PAGES:
+                _known_fragments.popitem(last=False)
+
+
+_current: contextvars.ContextVar[PageLookup | None] = contextvars.ContextVar(
+    "clinic_page_lookup", default=None
+)
+
+
+def lookup(environ) -> PageLookup:
     key = environ_key(environ)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
-    return key, generation, found.get(key)
+    with _known_lock:
+        fragments = _known_fragments.get(key, ())
+    asked = [GENERATION_KEY, NEXT_KEY, key, *fragments]
+    return PageLookup(key, cache.get_many(asked), asked)
 
 
 def fast_path(application):
@@ -254,11 +344,11 @@ def fast_path(application):
         if page_cache_seconds() <= 0 or not environ_is_cacheable(environ):
             return application(environ, start_response)
         started = time.perf_counter()
-        key, generation, stored = lookup(environ)
-        if stored is None or stored[0] != generation:
-            environ["clinic.page_cache"] = (key, generation, stored)
+        looked = lookup(environ)
+        if looked.stored is None:
+            environ["clinic.page_cache"] = looked
             return application(environ, start_response)
-        _, status, headers, content = stored
+        _, status, headers, content = looked.stored
         etag = next((value for name, value in headers if name.lower() == "etag"), None)
         if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             status, content = 304, b""
@@ -295,27 +385,36 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         seconds = page_cache_seconds()
-        if seconds <= 0 or not request_is_cacheable(request):
+        cacheable = seconds > 0 and request_is_cacheable(request)
+        fragments = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) > 0 and not is_file_or_probe(
+            request.path_info
+        )
+        if not (cacheable or fragments):
             request.page_cache = "bypass"
             return self.get_response(request)
 
-        # clinic.wsgi looked already (one round trip for the generation and the page).
-        looked = request.META.get("clinic.page_cache")
-        if looked is not None:
-            key, generation, stored = looked
-        else:
-            key, generation, stored = lookup(request.META)
-        if stored is not None and stored[0] == generation:
+        # clinic.wsgi may have looked already: one round trip for the generation, the page and
+        # the fragments the page used last time.
+        looked = request.META.get("clinic.page_cache") or lookup(request.META)
+        if cacheable and looked.stored is not None:
             request.page_cache = "hit"
-            response = self.replay(stored)
+            response = self.replay(looked.stored)
             response["X-Page-Cache"] = "hit"
             return response
 
-        request.page_cache = "miss"
-        response = self.get_response(request)
-        if response_is_cacheable(request, response):
-            self.store(request, response, key, generation, seconds)
-            response["X-Page-Cache"] = "miss"
+        request.page_cache = "miss" if cacheable else "bypass"
+        token = _current.set(looked)
+        try:
+            response = self.get_response(request)
+            if (
+                cacheable
+                and response_is_cacheable(request, response)
+                and self.store(request, response, looked.key, looked.generation, seconds)
+            ):
+                response["X-Page-Cache"] = "miss"
+        finally:
+            _current.reset(token)
+            looked.remember_fragments()
         return response
 
     def store(self, request, response, key, generation, seconds):
@@ -324,8 +423,8 @@ class PageCacheMiddleware:
         next_publication = seconds_until_next_publication(generation)
         if next_publication is not None:
             seconds = min(seconds, int(next_publication))
-        if seconds <= 0:
-            return
+        if seconds <= 0 or not may_store_variant(request.META, generation, seconds):
+            return False
         content = response.content
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
@@ -335,6 +434,7 @@ class PageCacheMiddleware:
             (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         ]
         cache.set(key, (generation, response.status_code, headers, content), seconds)
+        return True
 
     def replay(self, stored):
         _, status, headers, content = stored
