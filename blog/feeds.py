@@ -1,7 +1,8 @@
 """
 RSS and Atom feeds of articles: the whole site, one topic, or one condition.
 
-Each item carries the full article and its reference list, so a reader in a feed reader sees the
+Each item carries the full article, its reference list and the patients' approved questions
+with their answers, so a reader in a feed reader sees the
 evidence too. Links are absolute on SITE_URL, like the sitemap and the structured data.
 """
 
@@ -15,6 +16,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Post, Tag
 from clinic.lib.structured_data import absolute
+from clinic.patients import public
 from clinic.practice.models import ClinicSettings
 from conditions.models import Condition
 
@@ -44,11 +46,14 @@ class PostFeed(Feed):
         return Post.objects.published()
 
     def items(self, obj=None):
-        return (
+        items = list(
             self.posts(obj)
             .select_related("author")
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.only("name")))[:ITEMS]
         )
+        # Patients' approved questions and answers go in each entry: one query for them all.
+        public.attach_approved_comments(items)
+        return items
 
     def item_title(self, item):
         return item.title
@@ -63,7 +68,8 @@ class PostFeed(Feed):
         parts = [item.body_html]
         if item.references_html:
             parts.append(f"<h2>References</h2>{item.references_html}")
-        return "\n".join(parts)
+        parts.append(public.feed_html(item))
+        return "\n".join(part for part in parts if part)
 
     def item_author_name(self, item):
         return item.author.credentials

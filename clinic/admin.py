@@ -23,7 +23,25 @@ admin.site.index_title = "Articles, condition pages and references"
 class ClinicSettingsAdmin(MarkdownxModelAdmin):
     fieldsets = [
         ("The clinic", {"fields": ["name", "tagline", "about"]}),
-        ("Contact", {"fields": ["address", "phone", "email", "opening_hours"]}),
+        ("Contact", {"fields": ["phone", "email", "booking_url"]}),
+        (
+            "Address and getting here",
+            {
+                "fields": [
+                    "street_address",
+                    "locality",
+                    "postcode",
+                    "country",
+                    "latitude",
+                    "longitude",
+                    "directions",
+                    "parking",
+                    "step_free_access",
+                    "medical_specialty",
+                ],
+                "description": "Opening hours and holidays have their own pages in the admin.",
+            },
+        ),
         ("Medical content", {"fields": ["disclaimer", "citation_style", "review_interval_months"]}),
     ]
     Media = EditorMedia

@@ -3,7 +3,23 @@
 
 from clinic.accounts.models import AuditEvent
 from clinic.pages.models import Publishable, Transition
-from clinic.practice.models import ClinicSettings, Practitioner
+from clinic.practice.models import (
+    ClinicSettings,
+    OpeningException,
+    OpeningHours,
+    PracticePage,
+    Practitioner,
+)
 from clinic.references.models import Reference
 
-__all__ = ["AuditEvent", "ClinicSettings", "Practitioner", "Publishable", "Reference", "Transition"]
+__all__ = [
+    "AuditEvent",
+    "ClinicSettings",
+    "OpeningException",
+    "OpeningHours",
+    "PracticePage",
+    "Practitioner",
+    "Publishable",
+    "Reference",
+    "Transition",
+]

@@ -68,7 +68,7 @@ if not SECRET_KEY:
 # decrypts. Rotate: new SECRET_KEY, the old one in SECRET_KEY_FALLBACKS, then
 # `manage.py rotate_patient_data_key`. Keep SECRET_KEY backed up apart from the database
 # backups: without it they cannot be read (docs/patient-data.md).
-SALT_KEY = envlist("PATIENT_DATA_KEYS", ["clinic-patient-data"])
+SALT_KEY = envlist("PATIENT_DATA_KEYS", []) or ["clinic-patient-data"]
 SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -194,7 +194,7 @@ else:
 # How long an anonymous public page may be served from the cache; publishing or editing
 # anything invalidates it at once on every app server. 0 turns the page cache off.
 # Rows no public page shows: saving them leaves cached pages alone (clinic/ops/cache.py).
-PAGE_CACHE_IGNORED_MODELS = ("clinic.AuditEvent",)
+PAGE_CACHE_IGNORED_MODELS = ("clinic.AuditEvent", "patients.AppointmentRequest")
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 0 if DEBUG or TESTING else 600)
 # The query parameters public pages read (search, page numbers): the only ones that make a
 # page a different entry in the cache. Anything else in a query string is ignored there.
@@ -409,6 +409,14 @@ PREVIEW_RATE_PER_MINUTE = envint("PREVIEW_RATE_PER_MINUTE", 60)
 # Image uploads from the editor per person per minute (each costs seconds of server work).
 UPLOAD_RATE_PER_MINUTE = envint("UPLOAD_RATE_PER_MINUTE", 20)
 RATELIMIT_USE_CACHE = "default"
+# Patients' forms (clinic/patients): sends per address per period (django-ratelimit rate), the
+# shortest time in seconds a person takes to fill one in, how many days after publication an
+# article takes questions (0: always; e.g. 365 closes them a year on), and how many days after
+# being booked or closed a request is deleted by `manage.py delete_old_requests`.
+PATIENT_FORM_RATE = env("PATIENT_FORM_RATE", "5/h")
+PATIENT_FORM_MIN_SECONDS = envint("PATIENT_FORM_MIN_SECONDS", 3)
+PATIENT_QUESTIONS_DAYS = envint("PATIENT_QUESTIONS_DAYS", 0)
+PATIENT_REQUEST_RETENTION_DAYS = envint("PATIENT_REQUEST_RETENTION_DAYS", 90)
 # About 8,000 words; also keeps the worst-case Markdown input well under a second to render.
 MARKDOWN_MAX_LENGTH = envint("MARKDOWN_MAX_LENGTH", 50_000)
 

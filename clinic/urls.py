@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include(feed_patterns)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("", include("clinic.patients.urls")),
+    path("", include("clinic.practice.urls")),
     path("blog/", include("blog.urls")),
     path("conditions/", include("conditions.urls")),
     # Staff-only replacements for django-markdownx's preview and upload endpoints.

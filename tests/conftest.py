@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
-from clinic.models import ClinicSettings
+from clinic.models import ClinicSettings, PracticePage
 from clinic.ops import resilient_cache
 from tests import factories
 from tests.personas import make_personas
@@ -51,4 +51,10 @@ def clinic(db):
     settings.phone = "01865 000 000"
     settings.about = "## Who we are\n\nA small practice."
     settings.save()
+    # The pages every clinic publishes (privacy notice, accessibility statement, complaints,
+    # fees), each linked in the footer.
+    for kind, label in PracticePage.Kind.choices:
+        PracticePage.objects.get_or_create(
+            kind=kind, defaults={"title": label, "body": f"Our {label.lower()}."}
+        )
     return settings

@@ -214,6 +214,18 @@ def every_fixed_public_url(client, page, *, hidden, neighbours):
     return ["".join(fetch(client, url) for url in fixed_public_urls())]
 
 
+def patient_questions(client, page, *, hidden, neighbours):
+    """A hidden page takes no questions and has no "question sent" page, even with its token."""
+    from clinic.patients.views import page_token
+
+    token = page_token(page)
+    sent = fetch(client, reverse("patients:question_sent", args=[token]), own(hidden))
+    asked = client.post(reverse("patients:ask", args=[token]), {"body": "Hello"})
+    # Published, the form answers its mistakes (400) with a link back to the page.
+    assert asked.status_code == (404 if hidden else 400)
+    return [sent, asked.content.decode()]
+
+
 def markdownx_preview(client, page, *, hidden, neighbours):
     """The editor's preview renders whatever it is sent, so anonymous visitors get a 403.
 
@@ -235,6 +247,7 @@ POST_SURFACES = [
     related_on_condition,
     more_articles_on_a_post,
     markdownx_preview,
+    patient_questions,
     search,
     search_one_word,
     search_for_it,

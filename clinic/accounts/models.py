@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         GROUPS = "groups", "Groups changed"
         PERMISSIONS = "permissions", "Permissions changed"
         ROLE = "role", "Staff, superuser or active flag changed"
+        PATIENT_DATA = "patient_data", "Patient data viewed or handled"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind, db_index=True)

@@ -21,14 +21,78 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def clinic_id() -> str:
+    """The @id of the clinic's MedicalClinic: described in full on the home and contact pages,
+    referred to from every page's publisher."""
+    return absolute("/#clinic")
+
+
 def organisation(clinic) -> dict:
-    data = {"@type": "MedicalClinic", "name": clinic.name, "url": absolute("/")}
+    """The publisher of a page: the clinic, by its @id."""
+    return {"@type": "MedicalClinic", "@id": clinic_id(), "name": clinic.name, "url": absolute("/")}
+
+
+def medical_clinic(clinic, *, opening_hours, practitioners) -> dict:
+    """The clinic in full: address, geo, telephone, hours, specialty, its physicians.
+
+    `opening_hours` is the openingHoursSpecification list (clinic.practice.hours).
+    """
+    data = {"@context": "https://schema.org", **organisation(clinic)}
+    if clinic.tagline:
+        data["description"] = clinic.tagline
     if clinic.phone:
         data["telephone"] = clinic.phone
     if clinic.email:
         data["email"] = clinic.email
-    if clinic.address:
-        data["address"] = ", ".join(line.strip() for line in clinic.address.splitlines() if line)
+    address = {
+        "streetAddress": clinic.street_address,
+        "addressLocality": clinic.locality,
+        "postalCode": clinic.postcode,
+        "addressCountry": clinic.country,
+    }
+    if clinic.street_address or clinic.locality or clinic.postcode:
+        data["address"] = {
+            "@type": "PostalAddress",
+            **{key: value for key, value in address.items() if value},
+        }
+    if clinic.latitude is not None and clinic.longitude is not None:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(clinic.latitude),
+            "longitude": float(clinic.longitude),
+        }
+        data["hasMap"] = clinic.directions_url
+    specialties = [
+        f"https://schema.org/{name.strip()}"
+        for name in clinic.medical_specialty.split(",")
+        if name.strip()
+    ]
+    if specialties:
+        data["medicalSpecialty"] = specialties if len(specialties) > 1 else specialties[0]
+    if opening_hours:
+        data["openingHoursSpecification"] = opening_hours
+    if clinic.booking_url:
+        data["potentialAction"] = {"@type": "ReserveAction", "target": clinic.booking_url}
+    members = [physician(practitioner) for practitioner in practitioners]
+    if members:
+        data["member"] = members
+    return data
+
+
+def physician(practitioner) -> dict:
+    """A practitioner as schema.org's Physician, with their registration."""
+    person_data = person(practitioner)
+    data = {"@type": "Physician", "name": person_data["name"], "url": person_data["url"]}
+    if practitioner.job_title:
+        data["description"] = practitioner.job_title
+    if "hasCredential" in person_data:
+        data["hasCredential"] = person_data["hasCredential"]
+    if practitioner.registration_number:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": practitioner.registration_body or "registration",
+            "value": practitioner.registration_number,
+        }
     return data
 
 
@@ -60,6 +124,9 @@ def person(practitioner) -> dict:
                 "recognizedBy": {"@type": "Organization", "name": practitioner.registration_body},
             }
         )
+        register_url = getattr(practitioner, "register_url", "")
+        if register_url:
+            credentials[-1]["url"] = register_url
     if credentials:
         data["hasCredential"] = credentials
     return data

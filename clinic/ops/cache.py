@@ -13,6 +13,11 @@ every app server is out of date at once; nothing has to know which pages show wh
 Scheduled pages need no worker: a stored page never outlives the next scheduled publication
 time, so a post scheduled for 09:00 appears at 09:00.
 
+A page that shows something that changes with the clock ("Open now" on /about/) sets
+`response.page_cache_until` to the moment it changes, and is stored no longer than that. A row
+whose save changes no public page (a question still waiting for moderation) says so with
+`changes_public_pages()`, so that bots posting questions cannot empty the cache.
+
 Never cached: anyone with a session or messages cookie (staff, previews, anyone logged in),
 requests with an Authorization header, anything but GET and HEAD, answers other than 200,
 answers that set a cookie or used the CSRF token, streaming answers, answers marked private or
@@ -37,6 +42,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import http_date
 
 from clinic.ops import resilient_cache
@@ -52,7 +58,7 @@ SKIPPED_HEADERS = {"set-cookie", "content-length", "connection", "transfer-encod
 
 def content_apps() -> set[str]:
     """The apps whose rows public pages show: ours, and every page type's."""
-    return {"clinic", *(model._meta.app_label for model in registry.page_models())}
+    return {"clinic", "patients", *(model._meta.app_label for model in registry.page_models())}
 
 
 def page_cache_seconds():
@@ -88,6 +94,11 @@ def content_changed(sender, **kwargs):
     if sender._meta.app_label not in content_apps():
         return
     if sender._meta.label in getattr(settings, "PAGE_CACHE_IGNORED_MODELS", ()):
+        return
+    # A row may say that this change shows nowhere (a question still waiting for moderation).
+    instance = kwargs.get("instance")
+    changes_public_pages = getattr(instance, "changes_public_pages", None)
+    if changes_public_pages is not None and not changes_public_pages():
         return
     # Now, so that nothing older is served from here on; and again after the commit, so that a
     # page rendered from the old rows while the transaction was open is never stored as current.
@@ -423,6 +434,10 @@ class PageCacheMiddleware:
         next_publication = seconds_until_next_publication(generation)
         if next_publication is not None:
             seconds = min(seconds, int(next_publication))
+        # A page that shows something that changes with time ("Open now") says until when.
+        until = getattr(response, "page_cache_until", None)
+        if until is not None:
+            seconds = min(seconds, int((until - timezone.now()).total_seconds()))
         if seconds <= 0 or not may_store_variant(request.META, generation, seconds):
             return False
         content = response.content

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import Truncator
-from encrypted_fields.fields import EncryptedCharField, EncryptedTextField
+
+from clinic.patients.fields import EncryptedCharField, EncryptedTextField
 
 # Longest question or comment a patient may send, in characters.
 COMMENT_MAX_LENGTH = 2000
@@ -120,6 +121,9 @@ class AppointmentRequest(models.Model):
             kwargs["update_fields"] = {*update_fields, "email_digest", "phone_digest", "closed_at"}
         super().save(*args, **kwargs)
 
+    def changes_public_pages(self) -> bool:
+        return False  # never shown on a public page
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):
@@ -127,7 +131,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.APPROVED)
 
     def for_page(self, page):
-        return self.filter(content_type=ContentType.objects.get_for_model(page), object_id=page.pk)
+        # By the content type's natural key (a join): no separate content-type query.
+        return self.filter(
+            content_type__app_label=page._meta.app_label,
+            content_type__model=page._meta.model_name,
+            object_id=page.pk,
+        )
 
 
 class Comment(models.Model):
@@ -202,10 +211,27 @@ class Comment(models.Model):
         permissions = [
             ("moderate_any_comment", "Can moderate questions on every page, not only their own")
         ]
+        verbose_name = "patient's question"
+        verbose_name_plural = "patients' questions"
 
     def __str__(self):
         return Truncator(self.body).chars(60)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        comment = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        comment._loaded_status = comment.__dict__.get("status")
+        return comment
+
     @property
     def is_public(self):
         return self.status == self.Status.APPROVED
+
+    def changes_public_pages(self) -> bool:
+        """Whether saving or deleting this comment changes what a public page shows.
+
+        The page cache (clinic/ops/cache.py) asks, so that a new pending question (or a bot's)
+        does not throw away every cached page, while approving one does.
+        """
+        approved = self.Status.APPROVED
+        return self.status == approved or getattr(self, "_loaded_status", None) == approved

@@ -1,16 +1,25 @@
 """The writes that change patients' data: one keyword-only function for each step."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from clinic.patients.models import COMMENT_MAX_LENGTH, Comment
+from clinic.patients import tasks
+from clinic.patients.models import (
+    COMMENT_MAX_LENGTH,
+    AppointmentRequest,
+    Comment,
+    lookup_digest,
+)
+from clinic.practice.models import Practitioner
 
 
 def _page_author(page):
     """The practitioner who wrote the page, if the page type has one (articles do)."""
-    from clinic.practice.models import Practitioner
-
     author = getattr(page, "author", None)
     return author if isinstance(author, Practitioner) else None
 
@@ -64,4 +73,120 @@ def create_imported_comment(
         if existing is None:
             raise
         return existing
+    return comment
+
+
+# --- Appointment requests -------------------------------------------------------------------
+
+
+def submit_request(*, data: dict) -> AppointmentRequest:
+    """Store a request from the contact form; reception is told by e-mail after the commit."""
+    request = AppointmentRequest.objects.create(
+        kind=data["kind"],
+        name=data["name"].strip(),
+        phone=data.get("phone", "").strip(),
+        email=data.get("email", "").strip(),
+        patient=data["patient"],
+        preferred_times=data.get("preferred_times", "").strip(),
+        message=data.get("message", "").strip(),
+        consent=data["consent"],
+    )
+    transaction.on_commit(lambda: tasks.notify_reception.enqueue(request_id=request.pk))
+    return request
+
+
+def requests_for_person(*, email="", phone=""):
+    """Every request from this e-mail address or telephone number (subject access, erasure)."""
+    query = Q(pk__in=[])
+    if digest := lookup_digest("email", email):
+        query |= Q(email_digest=digest)
+    if digest := lookup_digest("phone", phone):
+        query |= Q(phone_digest=digest)
+    return AppointmentRequest.objects.filter(query).order_by("created_at")
+
+
+# What the patient sent, in the order reception reads it (the admin shows these read-only).
+PATIENT_FIELDS = (
+    "kind",
+    "name",
+    "phone",
+    "email",
+    "patient",
+    "preferred_times",
+    "message",
+    "consent",
+    "created_at",
+)
+EXPORTED_FIELDS = ("id", *PATIENT_FIELDS, "status", "notes", "closed_at")
+
+
+def export_requests(requests) -> list[dict]:
+    """What the clinic holds on these requests, for the person's subject-access request."""
+    rows = []
+    for request in requests:
+        row = {name: getattr(request, name) for name in EXPORTED_FIELDS}
+        for name in ("created_at", "closed_at"):
+            row[name] = row[name].isoformat() if row[name] else None
+        row["handled_by"] = request.handled_by.get_username() if request.handled_by else None
+        rows.append(row)
+    return rows
+
+
+def erase_requests(*, requests) -> int:
+    """Delete these requests for good (the person asked to be forgotten); the count."""
+    count, _ = AppointmentRequest.objects.filter(pk__in=[r.pk for r in requests]).delete()
+    return count
+
+
+def delete_expired_requests(*, days: int, now=None) -> int:
+    """Delete requests booked or closed more than `days` ago (run daily from cron)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    count, _ = AppointmentRequest.objects.filter(closed_at__lt=cutoff).delete()
+    return count
+
+
+# --- Patients' questions --------------------------------------------------------------------
+
+
+def questions_open(page, now=None) -> bool:
+    """Questions are taken on a public page, for PATIENT_QUESTIONS_DAYS after publication
+    (0: always)."""
+    days = settings.PATIENT_QUESTIONS_DAYS
+    published = getattr(page, "published_at", None)
+    if published is None or not getattr(page, "is_public", False):
+        return False
+    return days <= 0 or (now or timezone.now()) - published <= datetime.timedelta(days=days)
+
+
+def submit_question(*, page, author_name, author_email, body) -> Comment:
+    comment = Comment.objects.create(
+        content_type=ContentType.objects.get_for_model(page),
+        object_id=page.pk,
+        author_name=author_name.strip(),
+        author_email=author_email.strip(),
+        body=body.strip(),
+    )
+    transaction.on_commit(lambda: tasks.notify_author.enqueue(comment_id=comment.pk))
+    return comment
+
+
+def moderate(*, comment, status, by) -> Comment:
+    """Approve, reject or mark as spam; who and when are recorded."""
+    comment.status = status
+    comment.moderated_by = by
+    comment.moderated_at = timezone.now()
+    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    return comment
+
+
+def answer(*, comment, text, by) -> Comment:
+    """Publish a practitioner's reply under the question (and approve the question)."""
+    practitioner = Practitioner.objects.filter(user=by).first()
+    comment.answer = text.strip()
+    comment.answered_by = practitioner
+    comment.answered_at = timezone.now()
+    comment.status = Comment.Status.APPROVED
+    comment.moderated_by = by
+    comment.moderated_at = comment.answered_at
+    comment.save()
     return comment

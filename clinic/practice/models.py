@@ -4,10 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.http import urlencode
 from markdownx.models import MarkdownxField
 
 from clinic.lib import markdown
 from clinic.lib.markdown import markdown_length
+from clinic.practice import registers
 
 
 class ClinicSettings(models.Model):
@@ -19,10 +21,46 @@ class ClinicSettings(models.Model):
 
     name = models.CharField(max_length=120, default="Riverside Medical Acupuncture")
     tagline = models.CharField(max_length=200, blank=True)
-    address = models.TextField(blank=True, help_text="Shown on the contact page, one line each.")
+    # The address as schema.org's PostalAddress has it; shown on /contact/ and in the footer.
+    street_address = models.CharField(
+        max_length=200, blank=True, help_text="Building and street, e.g. “12 Mill Lane”."
+    )
+    locality = models.CharField("town or city", max_length=120, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    country = models.CharField(
+        max_length=2, default="GB", help_text="Two-letter country code (GB for the UK)."
+    )
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="For the directions link and search engines, e.g. 51.752021.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, help_text="e.g. -1.257726."
+    )
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    opening_hours = models.TextField(blank=True, help_text="One line per day or range of days.")
+    booking_url = models.URLField(
+        "online booking address",
+        blank=True,
+        help_text="If you use an online diary elsewhere, its address: offered beside the form.",
+    )
+    directions = models.TextField(
+        "getting here", blank=True, help_text="By bus, train, on foot: a few lines."
+    )
+    parking = models.TextField(blank=True)
+    step_free_access = models.TextField(
+        blank=True, help_text="Steps, ramps, lifts, doors, accessible toilet."
+    )
+    medical_specialty = models.CharField(
+        max_length=40,
+        default="Musculoskeletal",
+        blank=True,
+        help_text="For search engines: a schema.org MedicalSpecialty, e.g. Musculoskeletal, "
+        "PrimaryCare. Several separated by commas.",
+    )
     disclaimer = models.TextField(
         blank=True,
         help_text="Shown under every article and condition page, e.g. “For information only…”.",
@@ -40,6 +78,10 @@ class ClinicSettings(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         default=36, help_text="How long a medical review stays current before the next is due."
     )
+    # The clinic as schema.org MedicalClinic JSON-LD (home and contact pages), made on save from
+    # these settings, the opening hours, the holidays and the practitioners (their admins save
+    # the settings again: clinic.practice.info.refresh_structured_data).
+    structured_data = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = "clinic settings"
@@ -49,14 +91,34 @@ class ClinicSettings(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        from clinic.practice.info import clinic_structured_data
+
         self.pk = 1
         self.about_html = markdown.render_html(self.about)
+        self.structured_data = clinic_structured_data(self)
         super().save(*args, **kwargs)
 
     @classmethod
     def load(cls):
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
+
+    @property
+    def address(self) -> str:
+        """The address, one part per line."""
+        last = " ".join(part for part in [self.locality, self.postcode] if part)
+        return "\n".join(part for part in [self.street_address, last] if part)
+
+    @property
+    def directions_url(self) -> str:
+        """OpenStreetMap's directions to the clinic: a plain link, nothing embedded."""
+        if self.latitude is not None and self.longitude is not None:
+            destination = f"{self.latitude},{self.longitude}"
+        elif self.address:
+            destination = ", ".join(self.address.splitlines())
+        else:
+            return ""
+        return "https://www.openstreetmap.org/directions?" + urlencode({"to": destination})
 
 
 class Practitioner(models.Model):
@@ -122,5 +184,96 @@ class Practitioner(models.Model):
         return f"{self.display_name} {self.post_nominals}".strip()
 
     @property
+    def register_url(self) -> str:
+        """The regulator's public register for this registration ("" if the body is unknown)."""
+        return registers.register_url(self.registration_body, self.registration_number)
+
+    @property
     def qualification_list(self):
         return [line.strip() for line in self.qualifications.splitlines() if line.strip()]
+
+
+class OpeningHours(models.Model):
+    """One opening period on a day of the week (two rows for a day with a lunch break)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    opens = models.TimeField(help_text="e.g. 09:00")
+    closes = models.TimeField(help_text="e.g. 17:30")
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M} to {self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens and self.closes and self.opens == self.closes:
+            raise ValidationError({"closes": "Closing time must differ from opening time."})
+
+
+class OpeningException(models.Model):
+    """A dated change to the weekly hours: a bank holiday, a closure, a late opening."""
+
+    date = models.DateField(unique=True)
+    closed = models.BooleanField(default=True, help_text="Closed all day.")
+    opens = models.TimeField(null=True, blank=True, help_text="If open, from…")
+    closes = models.TimeField(null=True, blank=True, help_text="…until.")
+    reason = models.CharField(max_length=120, blank=True, help_text="e.g. “Christmas Day”.")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "holiday or change of hours"
+        verbose_name_plural = "holidays and changes of hours"
+
+    def __str__(self):
+        return f"{self.date:%d %b %Y}: {'closed' if self.closed else 'changed hours'}"
+
+    def clean(self):
+        if not self.closed and not (self.opens and self.closes):
+            raise ValidationError(
+                {"opens": "Give the opening and closing times, or tick “Closed all day”."}
+            )
+
+
+class PracticePage(models.Model):
+    """A page every clinic must publish, each at its own address and linked in the footer."""
+
+    class Kind(models.TextChoices):
+        PRIVACY = "privacy", "Privacy notice"
+        ACCESSIBILITY = "accessibility", "Accessibility statement"
+        COMPLAINTS = "complaints", "Complaints procedure"
+        FEES = "fees", "Fees"
+
+    kind = models.CharField(max_length=20, choices=Kind, unique=True)
+    title = models.CharField(max_length=120)
+    body = MarkdownxField(validators=[markdown_length], help_text="In Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = "practice page"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = markdown.render_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:  # update_or_create names only the fields it was given
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"practice:{self.kind}")

@@ -12,6 +12,7 @@ from django.views.generic import DetailView, TemplateView
 from blog.models import Post
 from clinic.ops.middleware import DATABASE_ERRORS, service_unavailable
 from clinic.pages import preview
+from clinic.practice import info
 from clinic.practice.models import Practitioner
 from clinic.site import search
 from conditions.models import Condition
@@ -32,7 +33,13 @@ class AboutView(TemplateView):
     template_name = "clinic/about.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(practitioners=Practitioner.objects.all(), **kwargs)
+        return super().get_context_data(
+            practitioners=Practitioner.objects.all(), **info.panel(), **kwargs
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        # "Open now" is in the page: cached no longer than it stays true.
+        return info.with_open_state(super().render_to_response(context, **response_kwargs), context)
 
 
 class PractitionerView(DetailView):

@@ -4,6 +4,9 @@ from django import template
 from django.conf import settings
 
 from clinic.lib import structured_data
+from clinic.ops.cache import fragment
+from clinic.patients import public
+from clinic.practice import info
 
 register = template.Library()
 
@@ -21,11 +24,26 @@ def json_ld(context, page):
     clinic = context["clinic"]
     if page._meta.model_name == "post":
         data = structured_data.for_post(page, clinic=clinic)
+        # Patients' approved questions: kept like a fragment until content changes (approving
+        # one changes it); the question section below the article reuses the same list.
+        key = f"questions:{page._meta.label_lower}:{page.pk}"
+        public.remember(page, fragment(key, lambda: public.approved_comments(page)))
+        comments = public.json_ld(page, person=structured_data.person)
+        if comments:
+            data["comment"] = comments
+            data["commentCount"] = len(comments)
     else:
         creator = page.created_by
         author = getattr(creator, "practitioner", None) if creator is not None else None
         data = structured_data.for_condition(page, clinic=clinic, author=author)
     return structured_data.to_script(data)
+
+
+@register.simple_tag(takes_context=True)
+def clinic_json_ld(context):
+    """The clinic as a schema.org MedicalClinic, in full (home and contact pages)."""
+    clinic = context["clinic"]
+    return structured_data.to_script(clinic.structured_data or info.clinic_structured_data(clinic))
 
 
 @register.simple_tag

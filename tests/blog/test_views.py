@@ -73,8 +73,9 @@ def test_article_page(client, db, django_assert_num_queries, references):
     factories.attach(post, *refs)
     post.tags.add(factories.TagFactory(name="Pain", slug="pain"))
     factories.PostFactory.create_batch(3)
-    # post with author, reviewer and neighbours, tags, conditions, related posts, settings
-    with django_assert_num_queries(5):
+    # post with author, reviewer and neighbours, tags, conditions, related posts, settings,
+    # patients' approved questions with their answerers (one query, shared with the JSON-LD)
+    with django_assert_num_queries(6):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()
     assert "<h1>Acupuncture and back pain</h1>" in html

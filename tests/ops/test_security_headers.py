@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from clinic.practice.models import PracticePage
 from tests import factories
 from tests.personas import PASSWORD
 
@@ -62,11 +63,19 @@ def content(db, clinic):
     tag = factories.TagFactory()
     post = factories.PostFactory()
     post.tags.add(tag)
+    assert PracticePage.objects.count() == len(PracticePage.Kind.values)  # the clinic fixture
     return {"post": post, "tag": tag, "condition": factories.ConditionFactory()}
 
 
 def public_urls(content):
+    from clinic.patients.views import page_token
+
+    token = page_token(content["post"])
     return [
+        reverse("patients:contact"),
+        reverse("patients:contact_thanks"),
+        reverse("patients:question_sent", args=[token]),
+        *(reverse(f"practice:{kind}") for kind in PracticePage.Kind.values),
         reverse("clinic:home"),
         reverse("clinic:about"),
         content["post"].author.get_absolute_url(),
@@ -87,6 +96,15 @@ def test_public_pages_carry_the_headers(client, content):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert_secure(response)
+
+
+def test_form_answers_carry_the_headers(client, content):
+    """The contact form with its messages, and a question refused for its mistakes."""
+    from clinic.patients.views import page_token
+
+    assert_secure(client.post(reverse("patients:contact"), {"name": ""}))
+    token = page_token(content["post"])
+    assert_secure(client.post(reverse("patients:ask", args=[token]), {"body": ""}))
 
 
 def test_static_files_carry_the_headers(client, db):

@@ -10,7 +10,8 @@ def test_home_shows_latest_articles_conditions_and_contact(
     post = factories.PostFactory(title="Acupuncture for back pain")
     condition = factories.ConditionFactory(name="Back pain")
     factories.PostFactory(title="Secret draft", status="draft")
-    # settings, latest posts with their authors, conditions
+    # settings (with the clinic's MedicalClinic JSON-LD, made on save), latest posts with their
+    # authors, conditions
     with django_assert_num_queries(3):
         response = client.get(reverse("clinic:home"))
     assert response.status_code == 200
@@ -33,7 +34,8 @@ def test_home_query_count_is_constant(client, clinic, django_assert_num_queries,
 
 def test_about_page(client, clinic, django_assert_num_queries):
     factories.PractitionerFactory()
-    with django_assert_num_queries(2):
+    # settings, practitioners, opening hours, holidays
+    with django_assert_num_queries(4):
         response = client.get(reverse("clinic:about"))
     assert response.status_code == 200
     assert '<h2 id="who-we-are">Who we are</h2>' in response.content.decode()
@@ -50,7 +52,11 @@ def test_practitioner_profile(client, clinic, django_assert_num_queries, count):
         response = client.get(person.get_absolute_url())
     html = response.content.decode()
     assert "<h1>Dr Helen Marsh</h1>" in html
-    assert "General Medical Council, registration number 0000000" in html
+    assert (
+        'General Medical Council, registration number <a href="https://www.gmc-uk.org/doctors/'
+        '0000000" rel="noopener">0000000<span class="visually-hidden"> (check it on the public '
+        "register)</span></a>"
+    ) in html
     assert "Unpublished thoughts" not in html
 
 

@@ -16,17 +16,40 @@ from django.utils import timezone
 
 from blog.models import Post, PostReference, Tag
 from clinic.pages.publishing import Status
-from clinic.practice.models import ClinicSettings, Practitioner
+from clinic.practice.models import (
+    ClinicSettings,
+    OpeningException,
+    OpeningHours,
+    PracticePage,
+    Practitioner,
+)
 from clinic.references.models import Reference
 from conditions.models import Condition, ConditionReference
 
 CLINIC = {
     "name": "Riverside Medical Acupuncture",
     "tagline": "Acupuncture from a medical doctor, explained with the evidence",
-    "address": "12 Mill Lane\nRiverside\nOxford OX1 1AA",
+    "street_address": "12 Mill Lane, Riverside",
+    "locality": "Oxford",
+    "postcode": "OX1 1AA",
+    "latitude": "51.748200",
+    "longitude": "-1.261900",
+    "directions": (
+        "A ten-minute walk from Oxford railway station: follow Botley Road west and turn left "
+        "into Mill Lane after the bridge. Buses 4 and 5 stop at Mill Lane, 50 metres away."
+    ),
+    "parking": (
+        "Two marked spaces in front of the building, one of them a wider space for Blue Badge "
+        "holders. The Oxpens car park (pay and display) is a five-minute walk."
+    ),
+    "step_free_access": (
+        "Level entrance from the street with an automatic door. The waiting room, the treatment "
+        "room and an accessible toilet are on the ground floor. The treatment couch rises and "
+        "lowers. Assistance dogs are welcome."
+    ),
+    "medical_specialty": "Musculoskeletal",
     "phone": "01865 000 000",
     "email": "hello@riverside-acupuncture.example",
-    "opening_hours": "Monday to Thursday: 9am to 6pm\nFriday: 9am to 1pm\nWeekends: closed",
     "disclaimer": (
         "This article is for information only. It is not a substitute for advice from your own "
         "doctor, who knows your medical history. If you are worried about a symptom, speak to "
@@ -45,6 +68,100 @@ CLINIC = {
         "it, who checked it and when. Where the evidence is weak or mixed, we say that too."
     ),
 }
+
+# The practice's information (clinic/practice): opening hours, a holiday, the pages every
+# clinic must publish. Sensible starting text for a small UK practice; edit it in the admin.
+WEEKLY_HOURS = [
+    (day, datetime.time(9), datetime.time(18))
+    for day in range(4)  # Monday to Thursday
+] + [(4, datetime.time(9), datetime.time(13))]  # Friday morning
+
+PRACTICE_PAGES = {
+    "privacy": (
+        "Privacy notice",
+        "## Who we are\n\n"
+        "Riverside Medical Acupuncture, 12 Mill Lane, Riverside, Oxford OX1 1AA, is the data "
+        "controller for the information you give us. Contact us about your data at "
+        "hello@riverside-acupuncture.example or on 01865 000 000.\n\n"
+        "## What we collect and why\n\n"
+        "- **Appointment requests and enquiries** sent through our contact form: your name, "
+        "how to reach you, your preferred times and what you tell us it is about. We use them "
+        "only to reply to you and arrange your care. Because this can be health information, we "
+        "hold it under UK GDPR Article 9(2)(h) (the provision of health care).\n"
+        "- **Questions on our articles**: your name (shown with your question once we approve "
+        "it) and your e-mail address (never shown; only to reply privately).\n"
+        "- **Clinical records** once you are our patient, kept as the law on medical records "
+        "requires.\n\n"
+        "## How we keep it safe\n\n"
+        "What you send through the website is encrypted in our database and its backups. "
+        "E-mails telling our staff about a new request contain no details of it. Only our "
+        "reception staff can read requests, and every time they do it is recorded.\n\n"
+        "## How long we keep it\n\n"
+        "A request is deleted 90 days after we have booked your appointment or closed the "
+        "enquiry. Questions that we do not publish are deleted too.\n\n"
+        "## Your rights\n\n"
+        "You may ask for a copy of what we hold about you, ask us to correct it, or ask us to "
+        "delete it. Write to us at the address above; we answer within one month. If you are "
+        "unhappy with how we handle your data, you can complain to the Information "
+        "Commissioner's Office (ico.org.uk, 0303 123 1113).\n\n"
+        "## Cookies\n\n"
+        "This website sets no cookies for visitors and uses no analytics or third-party "
+        "scripts.",
+    ),
+    "accessibility": (
+        "Accessibility statement",
+        "We want as many people as possible to be able to use this website. You should be "
+        "able to:\n\n"
+        "- zoom in up to 400% without the text spilling off the screen;\n"
+        "- use the whole site with a keyboard or a screen reader, and without JavaScript;\n"
+        "- change colours and fonts in your browser.\n\n"
+        "## How accessible this website is\n\n"
+        "We test every page type against the Web Content Accessibility Guidelines (WCAG) 2.2 "
+        "at level AA with automated checks (axe-core) and by hand, at phone and desktop sizes. "
+        "We know of no failures. Reference lists from journals may contain abbreviations.\n\n"
+        "## The clinic building\n\n"
+        "There is step-free access from the street to the treatment room and an accessible "
+        "toilet on the ground floor. Tell us if you need anything else, such as a longer "
+        "appointment or someone with you.\n\n"
+        "## Reporting problems\n\n"
+        "If you find a problem or need information in another format, call 01865 000 000 or "
+        "e-mail hello@riverside-acupuncture.example. We reply within five working days. If you "
+        "are not happy with our answer, contact the Equality Advisory and Support Service "
+        "(EASS).",
+    ),
+    "complaints": (
+        "Complaints procedure",
+        "We want to hear if something has gone wrong, so that we can put it right.\n\n"
+        "## How to complain\n\n"
+        "Speak to us at the clinic, call 01865 000 000, e-mail "
+        "hello@riverside-acupuncture.example or write to us. Please do so within 12 months of "
+        "the event (or of realising there was a problem).\n\n"
+        "## What happens next\n\n"
+        "1. We acknowledge your complaint within 3 working days.\n"
+        "2. Dr Helen Marsh looks into it and may ask to talk it through with you.\n"
+        "3. We give you a full written reply within 20 working days, or tell you why it will "
+        "take longer.\n\n"
+        "Complaining will not affect your care.\n\n"
+        "## If you are not satisfied\n\n"
+        "You can take your complaint to the Independent Sector Complaints Adjudication Service "
+        "(ISCAS), or about a doctor's fitness to practise to the General Medical Council "
+        "(gmc-uk.org).",
+    ),
+    "fees": (
+        "Fees",
+        "| Appointment | Length | Fee |\n"
+        "| --- | --- | --- |\n"
+        "| First consultation and treatment | 60 minutes | £85 |\n"
+        "| Follow-up treatment | 30 minutes | £55 |\n"
+        "| Course of six follow-up treatments, paid in advance | six of 30 minutes | £300 |\n\n"
+        "We accept card payments at the clinic. Many private health insurers cover treatment by "
+        "a registered doctor: check with your insurer before your first appointment.\n\n"
+        "## Cancelling\n\n"
+        "Please give us 24 hours' notice if you cannot come; we may charge half the fee for a "
+        "missed appointment without notice.",
+    ),
+}
+
 
 PRACTITIONER = {
     "honorific": "Dr",
@@ -333,6 +450,7 @@ DEMO_USERS = [
     ("admin", True, True, None),
     ("editor", True, False, "Editors"),
     ("practitioner", True, False, "Practitioners"),
+    ("reception", True, False, "Reception"),
 ]
 
 
@@ -366,11 +484,13 @@ class Command(BaseCommand):
             setattr(clinic, name, value)
         clinic.save()
 
+        self.load_practice()
         accounts = {} if no_accounts else self.load_accounts()
         practitioner, _ = Practitioner.objects.update_or_create(
             slug=PRACTITIONER["slug"],
             defaults={**PRACTITIONER, "user": accounts.get("practitioner", (None, ""))[0]},
         )
+        clinic.save()  # its JSON-LD names the opening hours and the practitioners
         references = {item["id"]: self.load_reference(item) for item in REFERENCES}
 
         acupuncture, _ = Tag.objects.get_or_create(slug="acupuncture", name="Acupuncture")
@@ -482,6 +602,29 @@ class Command(BaseCommand):
             self.stdout.write("Demo log-ins (new passwords on every run; development only):")
             for username, (_user, password) in accounts.items():
                 self.stdout.write(f"  {username:<13} {password}")
+
+    def load_practice(self):
+        """Opening hours, the Christmas closure ahead, the pages every clinic must publish."""
+        OpeningHours.objects.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in WEEKLY_HOURS
+        )
+        today = timezone.localdate()
+        christmas = datetime.date(today.year, 12, 25)
+        if christmas < today:
+            christmas = christmas.replace(year=today.year + 1)
+        for day, reason in [
+            (christmas, "Christmas Day"),
+            (christmas.replace(day=26), "Boxing Day"),
+        ]:
+            OpeningException.objects.update_or_create(
+                date=day, defaults={"closed": True, "reason": reason}
+            )
+        for kind, (title, body) in PRACTICE_PAGES.items():
+            PracticePage.objects.update_or_create(
+                kind=kind, defaults={"title": title, "body": body}
+            )
 
     def load_accounts(self):
         User = get_user_model()
