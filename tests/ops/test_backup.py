@@ -8,6 +8,7 @@ dumped again and compared with the original, row by row, and file by file.
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -36,9 +37,17 @@ def dump():
     return canonical(json.loads(out.getvalue()))
 
 
+# Django's JSON keeps milliseconds: a time with 1-999 microseconds is written "…:04.000Z", read
+# back as a whole second and written again "…:04Z". The same moment, so both spell it one way.
+WHOLE_SECOND = re.compile(r'("\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.000(Z|[+-]\d\d:\d\d)?"')
+
+
 def canonical(rows):
     """Each row as sorted JSON; users and groups have no pk (natural keys), the rest do."""
-    return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False) for row in rows)
+    return sorted(
+        WHOLE_SECOND.sub(r'\1\2"', json.dumps(row, sort_keys=True, ensure_ascii=False))
+        for row in rows
+    )
 
 
 def postgres_is_up():
