@@ -238,6 +238,36 @@ def markdownx_preview(client, page, *, hidden, neighbours):
     return [response.content.decode()]
 
 
+def old_address_redirect(client, page, *, hidden, neighbours):
+    """The old site's address of the page (Blogger/WordPress import): a 301 to it once public.
+
+    While the page is hidden the old address must answer 404 like any unknown address: a 301
+    would name the hidden page's slug in its Location header (and land on a 404).
+    """
+    from clinic.migration.models import Redirect
+
+    old_path = "/2019/05/old-address.html"
+    Redirect.objects.create(old_path=old_path, new_path=page.get_absolute_url())
+    response = client.get(old_path)
+    assert response.status_code == (404 if hidden else 301), response.status_code
+    return [response.get("Location", "") + response.content.decode()]
+
+
+# The old-site redirects answer for a hidden page today: a strict xfail until they check.
+REDIRECT_LEAKS = pytest.mark.xfail(
+    strict=True,
+    reason="clinic.migration.redirects answers an old address with a 301 to the new path "
+    "whatever the page's state, naming a hidden page's slug (an import --as-drafts, or a page "
+    "unpublished after the import)",
+)
+
+
+def hidden_cases(surfaces):
+    return [
+        pytest.param(s, marks=REDIRECT_LEAKS) if s is old_address_redirect else s for s in surfaces
+    ]
+
+
 POST_SURFACES = [
     post_detail,
     blog_index,
@@ -256,6 +286,7 @@ POST_SURFACES = [
     archives,
     reference_downloads,
     every_fixed_public_url,
+    old_address_redirect,
 ]
 CONDITION_SURFACES = [
     condition_detail,
@@ -270,6 +301,7 @@ CONDITION_SURFACES = [
     sitemap,
     reference_downloads,
     every_fixed_public_url,
+    old_address_redirect,
 ]
 
 
@@ -314,7 +346,7 @@ def secret_condition(neighbours, **fields):
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("surface", POST_SURFACES, ids=lambda s: s.__name__)
+@pytest.mark.parametrize("surface", hidden_cases(POST_SURFACES), ids=lambda s: s.__name__)
 def test_hidden_post_never_shown(client, neighbours, state, surface):
     post = secret_post(neighbours, **hidden_states()[state])
     text = "".join(surface(client, post, hidden=True, neighbours=neighbours))
@@ -323,7 +355,7 @@ def test_hidden_post_never_shown(client, neighbours, state, surface):
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("surface", CONDITION_SURFACES, ids=lambda s: s.__name__)
+@pytest.mark.parametrize("surface", hidden_cases(CONDITION_SURFACES), ids=lambda s: s.__name__)
 def test_hidden_condition_never_shown(client, neighbours, state, surface):
     condition = secret_condition(neighbours, **hidden_states()[state])
     text = "".join(surface(client, condition, hidden=True, neighbours=neighbours))
