@@ -68,7 +68,7 @@ def test_condition_page_is_a_medical_web_page(client, personas, reviewed):
     factories.attach(
         condition,
         factories.ReferenceFactory(key="trial1", title="Trial one", doi="10.1000/one"),
-        factories.ReferenceFactory(key="review1", title="Review one"),
+        factories.ReferenceFactory(key="review1", title="Review one", type="book"),
     )
     reviewed(condition)
     data = json_ld(client.get(condition.get_absolute_url()).content.decode())
@@ -80,6 +80,8 @@ def test_condition_page_is_a_medical_web_page(client, personas, reviewed):
         "alternateName": ["lumbago", "sciatica"],
     }
     assert [item["name"] for item in data["citation"]] == ["Trial one", "Review one"]
+    # A journal article is a ScholarlyArticle; anything else (here a book) a CreativeWork.
+    assert [item["@type"] for item in data["citation"]] == ["ScholarlyArticle", "CreativeWork"]
     assert data["citation"][0]["url"] == "https://doi.org/10.1000/one"
     check_person(data["author"])
     assert data["author"]["name"] == "Dr Helen Marsh"
