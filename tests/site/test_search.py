@@ -117,10 +117,28 @@ def test_no_results_query_count(client, back_pain, django_assert_num_queries):
         assert get(client, "zzzz").status_code == 200
 
 
-def test_search_box_is_on_every_page(client, db):
-    html = client.get(reverse("clinic:home")).content.decode()
-    assert 'action="/search/"' in html
-    assert '<label class="visually-hidden" for="header-q">' in html
+def test_search_box_is_on_every_page(client, db, back_pain):
+    post = factories.PostFactory()
+    tag = factories.TagFactory()
+    post.tags.add(tag)
+    pages = {
+        reverse("clinic:home"): 200,
+        reverse("clinic:about"): 200,
+        reverse("clinic:search") + "?q=back": 200,
+        reverse("blog:index"): 200,
+        post.get_absolute_url(): 200,
+        tag.get_absolute_url(): 200,
+        post.author.get_absolute_url(): 200,
+        reverse("conditions:index"): 200,
+        back_pain.get_absolute_url(): 200,
+        "/no-such-page/": 404,
+    }
+    for url, status in pages.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        html = response.content.decode()
+        assert 'action="/search/"' in html, url
+        assert '<label class="visually-hidden" for="header-q">' in html, url
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
