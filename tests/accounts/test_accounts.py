@@ -200,11 +200,6 @@ def test_turning_two_factor_on_then_logging_in_with_a_code(client, personas):
         assert client.get(target).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clinic.two_factor._redirect_with_next writes ?next=<path with its query string> "
-    "unencoded, so the address's second parameter (&o=1) is lost on the way through the code",
-)
 def test_verify_brings_back_the_whole_address_with_its_query_string(client, personas):
     device = TOTPDevice.objects.create(user=personas.editor, name="app", confirmed=True)
     login_with_password(client)
