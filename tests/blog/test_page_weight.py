@@ -35,7 +35,7 @@ def test_page_weight_budget(client, db, path):
 def stored_photo(name):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from clinic import images
+    from clinic.lib import images
     from tests.samples import phone_photo
 
     upload = SimpleUploadedFile(name, phone_photo(800, 600), content_type="image/jpeg")
