@@ -1,7 +1,7 @@
 """The admin site: its titles, and every ModelAdmin of the `clinic` app, which live beside
 their models in the sub-packages (importing them here registers them)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from markdownx.admin import MarkdownxModelAdmin
 
 from clinic.accounts import admin as accounts_admin
@@ -10,7 +10,7 @@ from clinic.pages import admin as pages_admin
 from clinic.pages import reference_admin
 from clinic.practice import admin as practice_admin
 from clinic.practice.models import ClinicSettings
-from clinic.references import numbering
+from clinic.references import tasks
 
 admin.site.site_header = "Clinic website: writing and review"
 admin.site.site_title = "Clinic admin"
@@ -49,7 +49,13 @@ class ClinicSettingsAdmin(MarkdownxModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "citation_style" in form.changed_data:
-            numbering.reformat_all()
+            # Long work: a task (clinic/references/tasks.py), queued with the new style's save.
+            tasks.reformat_all_references.enqueue()
+            messages.info(
+                request,
+                "Every reference is being formatted in the new style; pages show it within a "
+                "few minutes.",
+            )
 
     def has_add_permission(self, request):
         return not ClinicSettings.objects.exists() and super().has_add_permission(request)

@@ -20,12 +20,12 @@ import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.lib.mail import queue_email
 from clinic.pages.models import Transition
 from clinic.pages.publishing import Status
 from clinic.practice.models import ClinicSettings
@@ -339,13 +339,9 @@ def owner_emails(page) -> list[str]:
 
 
 def _mail(recipients, subject, body):
-    if not recipients:
-        return
-    try:
-        mail.send_mail(subject, body, None, recipients, fail_silently=False)
-    except OSError:
-        # The step itself is recorded; a mail server being down must not undo it.
-        logger.exception("Could not send the workflow e-mail %r", subject)
+    # A task, queued once the step is committed: an SMTP server that is down or hangs never
+    # holds up or undoes the step (clinic/lib/mail.py).
+    queue_email(subject, body, recipients)
 
 
 def _name(user):
