@@ -27,34 +27,13 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from clinic.citations import identifiers
+from clinic.citations.parse import MONTHS
 
 logger = logging.getLogger(__name__)
 
 # No answer we need is anywhere near this size; a larger one is not read.
 MAX_ANSWER_BYTES = 2_000_000
 _TOOL = "clinic-site"
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 class CompletionError(Exception):
@@ -437,8 +416,8 @@ def _date_from_text(text: str) -> list[int]:
     if not words or not re.fullmatch(r"\d{4}", words[0]):
         return []
     date = [int(words[0])]
-    if len(words) > 1 and words[1].lower() in _MONTHS:
-        date.append(_MONTHS[words[1].lower()])
+    if len(words) > 1 and words[1].lower() in MONTHS:
+        date.append(MONTHS[words[1].lower()])
         if len(words) > 2 and words[2].isdigit() and 1 <= int(words[2]) <= 31:
             date.append(int(words[2]))
     return date
