@@ -77,3 +77,27 @@ def test_an_empty_upload_gets_its_message_beside_the_field(client, personas):
     assert response.status_code == 200
     assert "The submitted file is empty." in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def test_with_a_queueing_backend_no_request_waits_for_the_import(client, personas, settings):
+    """As with TASKS_BACKEND=database: the pages return at once and show the progress."""
+    from clinic.migration import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    client.login(username=personas.editor.username, password=PASSWORD)
+    response = upload(client, exports.blogger_takeout())
+    run = ImportRun.objects.get()
+    assert run.state == ImportRun.State.CHECKING
+    page = client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "being checked before anything is written" in page
+    tasks.preview_import.call(run.pk)  # what the worker does
+    client.post(response["Location"], {"author-0": "0"})
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.QUEUED and not Post.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert '<progress id="import-progress"' in page
+    tasks.run_import.call(run.pk)
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total) == (ImportRun.State.DONE, 7, 7)  # 6 items, 1 comment
+    assert Post.objects.count() == 3
