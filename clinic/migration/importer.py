@@ -595,6 +595,10 @@ class Writer:
             previous.save()
         for old_path in item.old_paths:
             self.redirect(old_path, _url_of(page))
+        number = re.search(r"\.post-(\d+)$", item.original_id)
+        if number and self.context.export.format == readers.BLOGGER and item.old_paths:
+            # The post's own comment feed on Blogger: the comments are on the page here.
+            self.redirect(f"/feeds/{number.group(1)}/comments/default", _url_of(page))
         if item.kind == readers.POST and item.published and item.status == readers.LIVE:
             self.months.add((item.published.year, item.published.month))
             self.labels.update(item.labels)
@@ -853,6 +857,9 @@ def _label_and_feed_redirects(export, writer) -> None:
         target = reverse("blog:tag", args=[slug])
         if blogger:
             writer.redirect(f"/search/label/{label}", target)
+            writer.redirect(
+                f"/feeds/posts/default/-/{label}", reverse("feeds:tag_atom", args=[slug])
+            )
         else:
             writer.redirect(f"/category/{slug}/", target)
             writer.redirect(f"/tag/{slug}/", target)

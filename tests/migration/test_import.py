@@ -95,6 +95,8 @@ def test_blogger_takeout_into_the_demo_clinic(demo, takeout, client):
         ("/2022/", "/blog/2022/"),
         ("/feeds/posts/default", "/feed/atom/"),
         ("/feeds/posts/default?alt=rss", "/feed/atom/"),
+        ("/feeds/posts/default/-/Back%20Pain", "/blog/tag/back-pain/feed/atom/"),
+        ("/feeds/1001/comments/default", "/blog/acupuncture-for-low-back-pain/"),
     ]:
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, new), old
