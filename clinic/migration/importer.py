@@ -284,6 +284,10 @@ class Context:
         }
 
     @cached_property
+    def redirects(self) -> dict[str, str]:
+        return dict(Redirect.objects.values_list("old_path", "new_path"))
+
+    @cached_property
     def post_titles(self) -> dict[str, str]:
         """Existing articles by lower-case title → address (for the preview's warning)."""
         return {
@@ -399,6 +403,15 @@ def _plan_item(item: readers.Item, context: Context) -> Row:
         if row.destination == SKIP:
             row.action = "skip"
             return row
+    previous = context.imported.get(item.original_id)
+    if previous is not None and previous.source_digest == source_digest(item, context.options):
+        # Imported before and unchanged since: nothing to convert, nothing will be written.
+        row.action = "unchanged"
+        redirected = [context.redirects.get(path) for path in item.old_paths]
+        row.new_url = next((url for url in redirected if url), "") or _new_url(
+            item, row, previous, context
+        )
+        return row
     prepared = prepare(item, context.export, context.library)
     row.references = len(prepared.references)
     row.matched = sum(1 for _, _, pk in prepared.references if pk)
