@@ -1,13 +1,17 @@
 """Optional two-factor log-in for staff with an authenticator app (TOTP, django-otp).
 
-- Anyone with staff access can turn it on at ``two-factor/`` under the admin: scan the QR code,
-  type the six-digit code to confirm. From then on, after the password, the admin asks for a
-  code (``two-factor/verify/``) before anything else opens.
+- Anyone with staff access can turn it on at ``two-factor/`` under the admin. First the site
+  e-mails them a link (valid 30 minutes): a password alone, in someone else's hands, cannot
+  enrol the stranger's phone. The link opens the QR code; typing the six-digit code confirms it.
+  From then on, after the password, the admin asks for a code (``two-factor/verify/``).
+- Turning it on also makes ten single-use recovery codes (django-otp's static device), shown
+  once: each opens the admin once in place of a code, for the day the phone is lost. New ones can
+  be made (with a current code) from the same page; the old ones stop working.
 - With ``REQUIRE_2FA=true`` everyone who can publish (editors, administrators) must set it up
   before they can use the admin, and cannot turn it off.
 
-Wrong codes are throttled by django-otp (each failure doubles the wait). Turning it on or off is
-recorded in the audit trail.
+Wrong codes are throttled by django-otp (each failure doubles the wait). Turning it on or off,
+and making new recovery codes, is recorded in the audit trail.
 """
 
 import qrcode
@@ -15,28 +19,37 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import audit
 from clinic.accounts.models import AuditEvent
+from clinic.lib.mail import queue_email
 
 DEVICE_NAME = "Authenticator app"
+RECOVERY_NAME = "Recovery codes"
+RECOVERY_CODES = 10
+ENROL_LINK_SECONDS = 30 * 60
+ENROL_SALT = "clinic.two_factor.enrol"
+ENROL_SESSION_KEY = "two_factor_enrol_confirmed"
 
 
 def can_publish(user) -> bool:
-    """Whether the user may publish some kind of page. Every page type's permission is named
-    `<app>.publish_<model>` (clinic.pages.registry checks it), so this needs no list of them."""
-    return user.is_superuser or any(
-        perm.split(".", 1)[1].startswith("publish_") for perm in user.get_all_permissions()
+    return (
+        user.is_superuser
+        or user.has_perm("blog.publish_post")
+        or user.has_perm("conditions.publish_condition")
     )
 
 
@@ -116,7 +129,31 @@ class CodeForm(forms.Form):
         return code
 
 
-def _check(form, user, device) -> TOTPDevice | None:
+class LogInCodeForm(CodeForm):
+    """At log-in, a recovery code (8 letters and digits) is accepted in place of the app's."""
+
+    code = forms.CharField(
+        label="Six-digit code or recovery code",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=(
+            "The code your authenticator app shows now, or, if you have lost your phone, one of "
+            "your recovery codes (each works once)."
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split()).lower()
+        if code.isdigit() and len(code) == 6:
+            return code
+        if len(code) == 8 and code.isalnum():
+            return code
+        raise ValidationError(
+            "Type the six digits your authenticator app shows, or one of your recovery codes."
+        )
+
+
+def _check(form, user, device):
     """The device if the form's code is right for it; otherwise an error on the form."""
     allowed, _info = device.verify_is_allowed()
     if not allowed:
@@ -138,17 +175,48 @@ def _page(request, template, context):
     )
 
 
+def new_recovery_codes(user) -> list[str]:
+    """Replace the person's recovery codes with ten new ones; return them (shown only once)."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, defaults={"name": RECOVERY_NAME, "confirmed": True}
+        )
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
 @admin.site.admin_view
 def verify(request):
-    """Second step of logging in, for staff with an authenticator app."""
+    """Second step of logging in, for staff with an authenticator app (or a recovery code)."""
     device = confirmed_device(request.user)
     if device is None or request.user.is_verified():
         return redirect(_next_url(request))
-    form = CodeForm(request.POST or None)
+    form = LogInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        verified = _check(form, request.user, device)
+        code = form.cleaned_data["code"]
+        if code.isdigit():
+            verified = _check(form, request.user, device)
+        else:
+            recovery = StaticDevice.objects.filter(user=request.user).first()
+            verified = _check(form, request.user, recovery) if recovery else None
+            if recovery is None:
+                form.add_error("code", "That code is not right.")
         if verified is not None:
             otp_login(request, verified)
+            if isinstance(verified, StaticDevice):
+                left = verified.token_set.count()
+                audit.record(
+                    AuditEvent.Kind.TWO_FACTOR,
+                    subject=request.user.get_username(),
+                    detail=f"logged in with a recovery code ({left} left)",
+                )
+                messages.warning(
+                    request,
+                    f"You used a recovery code; {left} left. If your phone is lost, turn "
+                    "two-factor log-in off and on again with the new one, or make new codes.",
+                )
             return redirect(_next_url(request))
         audit.record(
             AuditEvent.Kind.LOGIN_FAILED,
@@ -160,30 +228,68 @@ def verify(request):
     )
 
 
+def enrol_link(request, user) -> str:
+    token = signing.TimestampSigner(salt=ENROL_SALT).sign(f"{user.pk}:{user.password[-12:]}")
+    # From SITE_URL, never from the request's Host header.
+    return f"{settings.SITE_URL}{reverse('two_factor_setup')}?{urlencode({'confirm': token})}"
+
+
+def _enrol_confirmed(request, user) -> bool:
+    """Did this person open the link we e-mailed them (now, or earlier in this session)?"""
+    token = request.GET.get("confirm")
+    if token:
+        try:
+            value = signing.TimestampSigner(salt=ENROL_SALT).unsign(
+                token, max_age=ENROL_LINK_SECONDS
+            )
+        except signing.BadSignature:
+            messages.error(request, "That link has expired or is not right; ask for a new one.")
+            return False
+        if value == f"{user.pk}:{user.password[-12:]}":
+            request.session[ENROL_SESSION_KEY] = user.pk
+            return True
+        messages.error(request, "That link was made for someone else.")
+        return False
+    return request.session.get(ENROL_SESSION_KEY) == user.pk
+
+
 @admin.site.admin_view
 def setup(request):
-    """Turn two-factor log-in on (scan, confirm with a code) or off."""
+    """Turn two-factor log-in on (e-mailed link, scan, confirm with a code) or off; new
+    recovery codes."""
     user = request.user
     device = confirmed_device(user)
     form = CodeForm(request.POST or None)
     if device is not None:
-        # Already on: the page offers to turn it off, which needs a current code.
-        if request.method == "POST" and form.is_valid():
-            if must_use_two_factor(user):
-                form.add_error("code", "Two-factor log-in is required for your role.")
-            elif _check(form, user, device) is not None:
-                device.delete()
-                audit.record(
-                    AuditEvent.Kind.TWO_FACTOR, subject=user.get_username(), detail="turned off"
+        return _enabled(request, user, device, form)
+
+    if not _enrol_confirmed(request, user):
+        sent = False
+        if request.method == "POST" and "send_link" in request.POST:
+            if user.email:
+                queue_email(
+                    "Set up two-factor log-in",
+                    "Someone (we hope you) asked to set up two-factor log-in for "
+                    f"{user.get_username()} on the clinic's website. If it was you, open this "
+                    f"link within 30 minutes, while logged in:\n\n{enrol_link(request, user)}\n\n"
+                    "If it was not you, tell an administrator: someone knows your password.",
+                    [user.email],
                 )
-                messages.success(request, "Two-factor log-in is off.")
-                return redirect("two_factor_setup")
+                audit.record(
+                    AuditEvent.Kind.TWO_FACTOR,
+                    subject=user.get_username(),
+                    detail="set-up link e-mailed",
+                )
+            sent = True
         return _page(
             request,
             "admin/two_factor/setup.html",
             {
-                "form": form,
-                "enabled": True,
+                "form": None,
+                "enabled": False,
+                "confirm_by_email": True,
+                "sent": sent,
+                "email": user.email,
                 "required": must_use_two_factor(user),
                 "title": "Two-factor log-in",
             },
@@ -198,11 +304,16 @@ def setup(request):
             verified.confirmed = True
             verified.save(update_fields=["confirmed"])
             otp_login(request, verified)
+            request.session.pop(ENROL_SESSION_KEY, None)
+            codes = new_recovery_codes(user)
             audit.record(
                 AuditEvent.Kind.TWO_FACTOR, subject=user.get_username(), detail="turned on"
             )
-            messages.success(request, "Two-factor log-in is on. Keep your phone safe.")
-            return redirect(_next_url(request))
+            return _page(
+                request,
+                "admin/two_factor/recovery_codes.html",
+                {"codes": codes, "title": "Your recovery codes", "first_time": True},
+            )
     qr = qrcode.make(pending.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     return _page(
         request,
@@ -215,6 +326,46 @@ def setup(request):
             # Made here from our own data by qrcode: an <svg> of one <path>, no script or style.
             "qr_svg": mark_safe(qr.to_string(encoding="unicode")),
             "secret": _grouped(pending.config_url.split("secret=")[1].split("&")[0]),
+        },
+    )
+
+
+def _enabled(request, user, device, form):
+    """Already on: turn it off (with a current code), or make new recovery codes."""
+    if request.method == "POST" and form.is_valid():
+        if "new_codes" in request.POST:
+            if _check(form, user, device) is not None:
+                codes = new_recovery_codes(user)
+                audit.record(
+                    AuditEvent.Kind.TWO_FACTOR,
+                    subject=user.get_username(),
+                    detail="new recovery codes",
+                )
+                return _page(
+                    request,
+                    "admin/two_factor/recovery_codes.html",
+                    {"codes": codes, "title": "Your recovery codes", "first_time": False},
+                )
+        elif must_use_two_factor(user):
+            form.add_error("code", "Two-factor log-in is required for your role.")
+        elif _check(form, user, device) is not None:
+            device.delete()
+            StaticDevice.objects.filter(user=user).delete()
+            audit.record(
+                AuditEvent.Kind.TWO_FACTOR, subject=user.get_username(), detail="turned off"
+            )
+            messages.success(request, "Two-factor log-in is off.")
+            return redirect("two_factor_setup")
+    recovery = StaticDevice.objects.filter(user=user).first()
+    return _page(
+        request,
+        "admin/two_factor/setup.html",
+        {
+            "form": form,
+            "enabled": True,
+            "required": must_use_two_factor(user),
+            "codes_left": recovery.token_set.count() if recovery else 0,
+            "title": "Two-factor log-in",
         },
     )
 

@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
+from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -166,7 +167,10 @@ def test_staff_without_a_device_and_not_required_go_straight_in(client, personas
 
 def test_turning_two_factor_on_then_logging_in_with_a_code(client, personas):
     login_with_password(client)
-    response = client.get(SETUP)
+    # First the e-mailed link (tests/accounts/test_two_factor_recovery.py), then the QR code.
+    client.post(SETUP, {"send_link": "1"})
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    response = client.get("/" + link.split("://", 1)[1].split("/", 1)[1])
     assert response.status_code == 200
     html = response.content.decode()
     assert "<svg" in html and "Scan this code" in html
@@ -178,7 +182,8 @@ def test_turning_two_factor_on_then_logging_in_with_a_code(client, personas):
     # After a wrong code the app's next code is needed (and a moment's wait).
     later = time.time() + 30
     with time_machine.travel(later, tick=False):
-        assert client.post(SETUP, {"code": code_for(device)}).status_code == 302
+        response = client.post(SETUP, {"code": code_for(device)})
+        assert response.status_code == 200 and "recovery codes" in response.content.decode()
     assert TOTPDevice.objects.filter(user=personas.editor, confirmed=True).count() == 1
     assert AuditEvent.objects.filter(kind="two_factor", subject="editor").exists()
 
