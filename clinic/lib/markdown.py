@@ -264,7 +264,8 @@ def render(text: str, *, known_keys: Collection[str] | None = None) -> Rendered:
     )
 
 
-_CITATION_HTML = re.compile(r'<sup class="(?:citation|footnote-ref)">.*?</sup>')
+# The space before a marker goes with it, so "may help [1]." reads "may help." in an excerpt.
+_CITATION_HTML = re.compile(r'\s*<sup class="(?:citation|footnote-ref)">.*?</sup>')
 
 
 def strip_citations(html: str) -> str:

@@ -37,11 +37,6 @@ def test_blog_index_shows_teasers_with_date_author_and_excerpt(client, db):
     assert "[1]" not in html and "cherkin" not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clinic.markdown.strip_citations removes the marker but not the space before it, "
-    "so an excerpt reads 'may help . word'; the old test accepted either spelling",
-)
 def test_an_excerpt_closes_up_the_space_a_citation_leaves(client, db):
     factories.PostFactory(summary="", body="Acupuncture may help [@cherkin2009]. " + "word " * 80)
     html = client.get(reverse("blog:index")).content.decode()
