@@ -15,7 +15,8 @@ Uploads from the Markdown editor go through three steps, each a plain function:
 3. ``store_image(image, folder=...)`` writes all of it through Django's storage API under
    one random name, or nothing at all if a write fails.
 
-``srcset(stored, "webp")`` then builds the ``srcset`` attribute from what was stored.
+The ``{% responsive_image %}`` tag (clinic/templatetags/clinic_images.py) builds the
+``srcset`` attributes from what was stored.
 """
 
 import dataclasses
@@ -243,17 +244,6 @@ def store_image(image: CleanImage, *, folder: str, storage: Storage | None = Non
             except Exception:
                 logger.exception("Could not delete %s after a failed image upload", written)
         raise
-
-
-def srcset(stored: dict[str, Any], format: str) -> str:
-    """Build a ``srcset`` value, e.g. ``"/media/a-480w.webp 480w, /media/a-960w.webp 960w"``,
-    from ``StoredImage.as_dict()`` data, using the renditions in ``format`` ("webp",
-    "jpeg" or "png"). Empty if there are none in that format.
-    """
-    renditions = sorted(
-        (r for r in stored["renditions"] if r["format"] == format), key=lambda r: r["width"]
-    )
-    return ", ".join(f"{r['url']} {r['width']}w" for r in renditions)
 
 
 def _read_upload(uploaded: UploadedFileLike) -> bytes:

@@ -68,13 +68,6 @@ def page_cache_seconds():
 # --- The generation -----------------------------------------------------------------------
 
 
-def current_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = _new_generation()
-    return generation
-
-
 def _new_generation():
     # A fresh start (first use, or Redis emptied) must never match a page stored before it.
     generation = time.time_ns()
@@ -291,10 +284,6 @@ def response_is_cacheable(request, response):
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
     return not getattr(response, "page_cache_exempt", False)
-
-
-def page_key(request):
-    return environ_key(request.META)
 
 
 # --- One round trip per page ------------------------------------------------------------------

@@ -138,10 +138,6 @@ class Publishable(models.Model):
     pending_m2m: tuple[str, ...] = ()
 
     @property
-    def has_pending(self):
-        return bool(self.pending)
-
-    @property
     def is_scheduled(self):
         from django.utils import timezone
 

@@ -33,7 +33,6 @@ from clinic.practice.models import ClinicSettings
 logger = logging.getLogger(__name__)
 
 EDITORS_GROUP = "Editors"
-PRACTITIONERS_GROUP = "Practitioners"
 
 # States in which the page is not live and its author may change it directly.
 EDITABLE_BY_AUTHOR = {Status.DRAFT, Status.CHANGES_REQUESTED, Status.UNPUBLISHED}

@@ -28,9 +28,9 @@ from clinic.lib.images import (
     _rendition_sizes,
     clean_image,
     make_renditions,
-    srcset,
     store_image,
 )
+from clinic.templatetags.clinic_images import responsive_image
 from tests.samples import png_header
 
 if not settings.configured:  # run with `-p no:django`: the module needs no project settings
@@ -518,15 +518,18 @@ def test_as_dict_survives_a_json_round_trip(storage):
 
 
 def test_srcset_lists_one_format_narrowest_first(storage):
+    """What {% responsive_image %} builds from the stored renditions."""
     stored = store_image(clean(photo((2000, 1000))), folder="uploads", storage=storage).as_dict()
     stem = stored["name"].removesuffix(".jpg")
 
-    assert srcset(stored, "webp") == (
+    context = responsive_image(None, stored, "A photo")
+
+    assert context["webp_srcset"] == (
         f"/media/{stem}-480w.webp 480w, /media/{stem}-960w.webp 960w, "
         f"/media/{stem}-1600w.webp 1600w"
     )
-    assert srcset(stored, "jpeg").count(".jpg ") == 3
-    assert srcset(stored, "png") == ""
+    assert context["srcset"].count(".jpg ") == 3
+    assert ".png" not in context["srcset"]
 
 
 class FailingStorage(FileSystemStorage):
