@@ -45,6 +45,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from clinic.lib import changes
 from clinic.ops import resilient_cache
 from clinic.ops.headers import add_missing
 from clinic.pages import registry
@@ -93,9 +94,28 @@ def content_changed(sender, **kwargs):
     changes_public_pages = getattr(instance, "changes_public_pages", None)
     if changes_public_pages is not None and not changes_public_pages():
         return
+    if changes.in_one_change():
+        # One save of many rows (clinic.lib.changes): moved once, when the block ends.
+        changes.note_change()
+        return
     # Now, so that nothing older is served from here on; and again after the commit, so that a
     # page rendered from the old rows while the transaction was open is never stored as current.
     bump_generation()
+    bump_generation_on_commit()
+
+
+def bump_generation_on_commit(**kwargs):
+    """Move the generation when the current transaction commits (at once outside one), once.
+
+    A page rendered from the old rows while the transaction was open is stored under the old
+    generation, which is out of date by the time anyone could be served it.
+    """
+    connection = transaction.get_connection()
+    open_savepoints = set(connection.savepoint_ids)
+    for savepoints, func, _robust in connection.run_on_commit:
+        # Already queued, and it cannot be rolled back without this change going too.
+        if func is bump_generation and savepoints <= open_savepoints:
+            return
     transaction.on_commit(bump_generation)
 
 
@@ -114,6 +134,7 @@ def connect_signals():
     post_save.connect(content_changed, dispatch_uid="pagecache_save")
     post_delete.connect(content_changed, dispatch_uid="pagecache_delete")
     m2m_changed.connect(m2m_content_changed, dispatch_uid="pagecache_m2m")
+    changes.changed.connect(bump_generation_on_commit, dispatch_uid="pagecache_one_change")
 
 
 # --- Fragments -------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from markdownx.admin import MarkdownxModelAdmin
 from reversion.admin import VersionAdmin
 
-from clinic.lib import markdown
+from clinic.lib import changes, markdown
 from clinic.lib.editor import EditorMedia
 from clinic.pages import history, preview, workflow
 from clinic.pages.publishing import Status
@@ -180,17 +180,24 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
 
     # Saving: stamps, optimistic locking and pending revisions -----------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One save writes the page, its references and its tags: one content change, so the
+        # page cache moves its generation once, after the commit (clinic.lib.changes).
+        with changes.one_change():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
+        """Write the row, not yet rendered: the page renders once, in save_related, after its
+        references and tags are saved. A live page's edit by its author waits instead."""
         if not change:
             obj.created_by = request.user
             if self.has_author_field() and not workflow.can_publish(request.user, obj):
                 obj.author = request.user.practitioner
-        request._clinic_pending = change and workflow.edits_go_to_pending(request.user, obj)
-        if not request._clinic_pending:
-            super().save_model(request, obj, form, change)
+        if not workflow.edits_go_to_pending(request.user, obj):
+            obj.save(render=False)
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_clinic_pending", False):
+        if workflow.edits_go_to_pending(request.user, form.instance):
             workflow.stage_pending(
                 form.instance,
                 by=request.user,
@@ -212,11 +219,10 @@ class PublishableAdmin(VersionAdmin, MarkdownxModelAdmin):
                 )
             return
         super().save_related(request, form, formsets, change)
-        # The references are saved only now: render again so the numbering includes them.
-        form.instance.save()
+        form.instance.save_rendered()
 
     def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_clinic_pending", False):
+        if workflow.edits_go_to_pending(request.user, form.instance):
             return [{"changed": {"fields": ["pending revision"]}}]
         return super().construct_change_message(request, form, formsets, add)
 

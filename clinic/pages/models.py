@@ -103,9 +103,27 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.render()
+    # What render() fills: saved alone once a page's references are attached (pages/admin.py).
+    rendered_fields = (
+        "body_html",
+        "references_html",
+        "excerpt",
+        "reading_minutes",
+        "search_text",
+        "citations",
+    )
+
+    def save(self, *args, render=True, **kwargs):
+        """Render, then save. `render=False` writes the row as it is: for a save whose
+        references are attached afterwards, which renders once they are (`save_rendered`)."""
+        if render:
+            self.render()
         super().save(*args, **kwargs)
+
+    def save_rendered(self):
+        """Render with the references attached now and store only what rendering fills."""
+        self.render()
+        super().save(update_fields=self.rendered_fields)
 
     def markdown_source(self) -> str:
         raise NotImplementedError

@@ -125,7 +125,7 @@ def apply_content(page, *, fields: dict, m2m: dict, references: list[int]) -> No
     for name, value in fields.items():
         if name in page.pending_fields:
             setattr(page, name, value)
-    page.save()
+    page.save(render=False)
     for name, ids in m2m.items():
         if name in page.pending_m2m:
             getattr(page, name).set(ids)
@@ -136,7 +136,7 @@ def apply_content(page, *, fields: dict, m2m: dict, references: list[int]) -> No
         link_model(**{owner: page}, reference_id=pk, order=order)
         for order, pk in enumerate(references)
     )
-    page.save()  # render again with the references now attached
+    page.save_rendered()  # once, with the references now attached
 
 
 def _apply_pending(page) -> None:
