@@ -77,6 +77,38 @@ def waiting_for_review(page) -> bool:
     return page.status == Status.IN_REVIEW or pending_submitted(page)
 
 
+# The steps, and who may take them. The admin asks here; it never decides itself.
+OWNER_STEPS = {"submit", "share", "revoke"}  # the page's owner, or anyone who may publish it
+PUBLISHER_STEPS = {"approve", "request_changes", "unpublish", "mark_reviewed"}
+STEPS = OWNER_STEPS | PUBLISHER_STEPS
+
+
+def may_take(user, page, step: str) -> bool:
+    """Whether this person's role lets them take `step` on this page (its state aside: a step
+    taken at the wrong moment is refused by the step itself, with a WorkflowError)."""
+    if step in PUBLISHER_STEPS:
+        return can_publish(user, page)
+    if step in OWNER_STEPS:
+        return is_owner(user, page) or can_publish(user, page)
+    raise ValueError(f"No such workflow step: {step!r}")
+
+
+def available_steps(user, page) -> set[str]:
+    """The steps this person may take on the page now: role and state (the admin's buttons)."""
+    status, waiting = page.status, waiting_for_review(page)
+    possible = {
+        "submit": status in SUBMITTABLE
+        or (status == Status.PUBLISHED and bool(page.pending) and not waiting),
+        "request_changes": waiting,
+        "approve": status != Status.PUBLISHED or bool(page.pending),
+        "unpublish": status == Status.PUBLISHED,
+        "mark_reviewed": True,
+        "share": True,
+        "revoke": True,
+    }
+    return {step for step, now in possible.items() if now and may_take(user, page, step)}
+
+
 # Pending revisions -----------------------------------------------------------------------------
 
 
