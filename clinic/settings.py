@@ -400,7 +400,7 @@ ADMIN_PATH = env("ADMIN_PATH", "admin").strip("/")
 LOGIN_URL = "admin:login"
 
 # Markdown editor: our own staff-only, sanitising views replace markdownx's stock endpoints.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "clinic.references.numbering.render_preview"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "clinic.references.numbering.render_live_preview"
 MARKDOWNX_URLS_PATH = "/editor/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/editor/upload/"
 MARKDOWNX_SERVER_CALL_LATENCY = 400

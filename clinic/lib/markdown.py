@@ -176,12 +176,6 @@ def find_citation_keys(text: str) -> set[str]:
     return {key for group in _CITATION.findall(text) for key in _KEY.findall(group)}
 
 
-def citation_keys_in_order(text: str) -> list[str]:
-    """The cited keys in order of first citation, without rendering (reference downloads)."""
-    keys = (key for group in _CITATION.findall(text) for key in _KEY.findall(group))
-    return list(dict.fromkeys(keys))
-
-
 def check_length(text: str) -> None:
     """Refuse text that is too long, or dense enough in link-like markup to be slow to parse.
 

@@ -156,11 +156,9 @@ def citation(reference) -> dict:
     return data
 
 
-def citations(references, cited_keys) -> list[dict]:
-    """Citation items for the attached references: cited ones in citation order, then the rest."""
-    order = {key: number for number, key in enumerate(cited_keys)}
-    ranked = sorted(references, key=lambda ref: order.get(ref.key, len(order)))
-    return [citation(reference) for reference in ranked]
+def citations(references) -> list[dict]:
+    """Citation items for the page's references, in the order given (the page's numbering)."""
+    return [citation(reference) for reference in references]
 
 
 def _common(page, *, clinic, author) -> dict:

@@ -27,7 +27,7 @@ class WorkflowAdminMixin:
         label = (
             "Draft: not public. Preview of the changes waiting for review." if obj.pending else ""
         )
-        return preview.render_preview(request, obj, note=label)
+        return preview.render_page_preview(request, obj, note=label)
 
     def workflow_view(self, request, object_id, step):
         if request.method != "POST":

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from clinic.lib import images
-from clinic.references.numbering import render_preview
+from clinic.references.numbering import render_live_preview
 
 
 def staff_only(view):
@@ -60,7 +60,7 @@ def markdownify(request):
             format_html('<p class="preview-error">{}</p>', "Nothing to preview.")
         )
     try:
-        html = render_preview(content)
+        html = render_live_preview(content)
     except ValidationError as error:
         return HttpResponseBadRequest(
             format_html('<p class="preview-error">{}</p>', " ".join(error.messages))

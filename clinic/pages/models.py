@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from clinic.lib import markdown, structured_data
 from clinic.pages.publishing import PublishableQuerySet, Status
 from clinic.practice.models import Practitioner
+from clinic.references import numbering
 from clinic.references.models import Reference
 
 
@@ -53,6 +54,9 @@ class Publishable(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # schema.org `citation` items for the JSON-LD, in reference-list order (structured_data.py).
     citations = models.JSONField(default=list, blank=True, editable=False)
+    # The one citation order (Vancouver: cited in order of first citation, then the rest), as
+    # Reference ids, computed on save; the page, the JSON-LD and the downloads all follow it.
+    reference_order = models.JSONField(default=list, blank=True, editable=False)
 
     # The editorial workflow (pages/workflow.py changes these; the admin shows them read-only).
     created_by = models.ForeignKey(
@@ -111,6 +115,7 @@ class Publishable(models.Model):
         "reading_minutes",
         "search_text",
         "citations",
+        "reference_order",
     )
 
     def save(self, *args, render=True, **kwargs):
@@ -135,16 +140,17 @@ class Publishable(models.Model):
 
     def render(self, references=None):
         """Fill the stored HTML: body with numbered citations, then the reference list."""
-        from clinic.references.numbering import render_reference_list
-
         if references is None:
             references = self.attached_references()
         rendered = markdown.render(
             self.markdown_source(), known_keys={ref.key for ref in references}
         )
+        entries = numbering.number_references(references, rendered)
+        ordered = [entry.reference for entry in entries]
         self.body_html = rendered.html
-        self.references_html = render_reference_list(references, rendered)
-        self.citations = structured_data.citations(references, rendered.citation_keys)
+        self.references_html = numbering.render_entries(entries)
+        self.citations = structured_data.citations(ordered)
+        self.reference_order = [reference.pk for reference in ordered]
         text = plain_text(rendered.html)
         self.search_text = text
         self.excerpt = Truncator(self.summary or text).words(45, truncate="…")

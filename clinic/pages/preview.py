@@ -25,10 +25,10 @@ from clinic.pages import workflow
 SALT = "clinic.preview"
 
 
-def render_preview(request, page, *, note=""):
+def render_page_preview(request, page, *, note=""):
     """The public page for `page` (with its pending revision applied) and a draft banner."""
     shown = workflow.with_pending(page) if page.pending else page
-    shown._prefetched_objects_cache = related_for_preview(page)
+    shown._prefetched_objects_cache = related_for_page_preview(page)
     view = import_string(page.detail_view)()
     view.setup(request, slug=page.slug)
     view.object = shown
@@ -37,7 +37,7 @@ def render_preview(request, page, *, note=""):
     return private(response)
 
 
-def related_for_preview(page) -> dict:
+def related_for_page_preview(page) -> dict:
     """The tags and conditions the preview shows: the pending ones if any, and only public pages.
 
     A share link is read by someone without an account, so a linked page that is itself not

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 
 from clinic.citations import formats
-from clinic.lib import markdown
 from clinic.references.models import Reference
 
 
@@ -46,13 +45,10 @@ def download(references: list[Reference], fmt: str, filename: str) -> HttpRespon
 
 
 def page_references(page) -> list[Reference]:
-    """The references attached to a page, in the order the page numbers them.
-
-    Cited references come first in order of first citation, then the rest in attached order, as
-    numbering.number_references does; the keys are read from the Markdown source with
-    the citation pattern alone, so no Markdown is rendered per request.
-    """
-    attached = [link.reference for link in page.reference_links.select_related("reference")]
-    cited = markdown.citation_keys_in_order(page.markdown_source())
-    position = {key: index for index, key in enumerate(cited)}
-    return sorted(attached, key=lambda ref: (ref.key not in position, position.get(ref.key, 0)))
+    """The references attached to a page, in the order the page numbers them: the order
+    computed when the page was saved (`reference_order`), the one its list and JSON-LD use."""
+    attached = {
+        link.reference_id: link.reference
+        for link in page.reference_links.select_related("reference")
+    }
+    return [attached[pk] for pk in page.reference_order if pk in attached]

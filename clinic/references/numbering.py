@@ -37,14 +37,19 @@ def number_references(references, rendered: markdown.Rendered) -> list[Entry]:
 
 
 def render_reference_list(references, rendered: markdown.Rendered) -> str:
-    if not references:
+    return render_entries(number_references(references, rendered))
+
+
+def render_entries(entries: list[Entry]) -> str:
+    """The numbered reference list a page shows, stored on save."""
+    if not entries:
         return ""
-    entries = number_references(references, rendered)
     return render_to_string("includes/reference_list.html", {"entries": entries}).strip()
 
 
-def render_preview(text: str) -> str:
-    """The editor preview: the page's numbering and the list of what the text cites so far."""
+def render_live_preview(text: str) -> str:
+    """The editor's live preview (HTML as you type): the page's numbering and the list of
+    what the text cites so far."""
     keys = markdown.find_citation_keys(text)
     references = list(Reference.objects.filter(key__in=keys))
     rendered = markdown.render(text, known_keys={ref.key for ref in references})

@@ -75,7 +75,7 @@ def shared_preview(request, value):
     """A draft read through a share link: signed, expiring and revocable (pages/preview.py)."""
     page = preview.shared_page(value)
     until = date_format(timezone.localtime(page.preview_expires), "j F Y, H:i")
-    return preview.render_preview(
+    return preview.render_page_preview(
         request, page, note=f"Draft: not public. A shared preview, valid until {until}."
     )
 

@@ -18,8 +18,9 @@ from django.core.management.base import BaseCommand
 from django.db import models
 from django.utils import timezone
 
+from clinic.ops.cache import content_apps
+
 UPLOAD_FOLDERS = ("uploads", "posts", "practitioners")
-CONTENT_APPS = ("clinic", "blog", "conditions")
 TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
@@ -34,7 +35,7 @@ def walk(storage, folder):
 def referenced_text() -> str:
     """Every text a stored file name could appear in, joined."""
     parts = []
-    for label in CONTENT_APPS:
+    for label in sorted(content_apps()):  # ours and every page type's
         for model in apps.get_app_config(label).get_models():
             fields = [
                 f.name
