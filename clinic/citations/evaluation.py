@@ -64,6 +64,7 @@ def cross_validate(
     limit: int | None = None,
     progress: Callable[[str], None] = lambda message: None,
     models_dir: Path | str | None = None,
+    folds: list[int] | None = None,
 ) -> dict[str, Report]:
     """k-fold cross-validation over AnyStyle's and the project's labelled references.
 
@@ -85,7 +86,7 @@ def cross_validate(
         with tempfile.TemporaryDirectory() as temporary:
             folder = Path(models_dir or temporary)
             folder.mkdir(parents=True, exist_ok=True)
-            for fold in range(k):
+            for fold in [f - 1 for f in folds] if folds else range(k):
                 train = [
                     (crf.normalise(text), labels)
                     for i, (_, text, labels, _) in enumerate(units)

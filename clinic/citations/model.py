@@ -362,6 +362,7 @@ def _parse_one(text: str, tagged: list) -> dict:
     ):
         item["issue"] = item.pop("volume")
         confidence["issue"] = confidence.pop("volume", 1.0)
+    _group_author_in_title(item, confidence, by_label)
     item["type"] = _guess_type(item, by_label, note)
     if "title" not in item and "container-title" not in item and "author" not in item:
         # Nothing recognisable: keep the text, flagged, rather than lose it.
@@ -379,6 +380,25 @@ _GUIDELINE_RE = re.compile(
     r"\[?([A-Z]{0,3}\d{1,4})\]?\.?$",
     re.I,
 )
+
+
+def _group_author_in_title(item: dict, confidence: dict, by_label: dict) -> None:
+    """ "American Academy of X. Title. Rosemont (IL): AAOS; 2021." read as one long title."""
+    title = item.get("title")
+    if not title:
+        return
+    if "author" not in item:
+        first, sep, rest = title.partition(". ")
+        if sep and rest and _looks_like_group(first):
+            item["author"] = [{"literal": first.strip()}]
+            confidence["author"] = min(confidence.get("title", 1.0), DOUBTFUL - 0.01)
+            title = rest
+    # "... guideline. Rosemont" followed by "(IL): AAOS": the place ran into the title.
+    if "location" in by_label or "publisher" in by_label:
+        head, sep, tail = title.rpartition(". ")
+        if sep and len(tail.split()) <= 2 and tail[:1].isupper():
+            title = head
+    item["title"] = _clean_title(title)
 
 
 def _split_title_journal(text: str) -> tuple[str | None, str]:

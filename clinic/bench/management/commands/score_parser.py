@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--iterations", type=int, default=training.ITERATIONS)
         parser.add_argument("--limit", type=int, help="Cross-validate on this many references.")
         parser.add_argument(
+            "--folds", help="Only these folds, in this order (for example 5,4): split the work."
+        )
+        parser.add_argument(
             "--models-dir", help="Keep the folds' models here and reuse them (re-score quickly)."
         )
         parser.add_argument(
@@ -51,6 +54,7 @@ class Command(BaseCommand):
                 limit=options["limit"],
                 progress=lambda message: self.stderr.write(message),
                 models_dir=options["models_dir"],
+                folds=[int(f) for f in options["folds"].split(",")] if options["folds"] else None,
             )
             title = f"{options['cv']}-fold cross-validation on the training data"
         else:
