@@ -15,6 +15,8 @@ def test_bench_references_reports_and_rolls_back():
     call_command("bench_references", count=5, page_references=3, json=True, stdout=out)
     report = json.loads(out.getvalue())
     assert report["parse"]["items"] == 5
+    assert report["parse"]["cpu_p50_ms"] > 0
+    assert report["preview_200"]["items"] == 200  # the parse part of a 200-reference preview
     assert report["format_one_by_one"]["items"] == 5
     assert report["page"]["page_status"] == 200
     assert report["page"]["references"] == 3
