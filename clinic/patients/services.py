@@ -138,11 +138,15 @@ def erase_requests(*, requests) -> int:
     return count
 
 
-def delete_expired_requests(*, days: int, now=None) -> int:
-    """Delete requests booked or closed more than `days` ago (run daily from cron)."""
+def delete_expired_requests(*, days: int, now=None) -> tuple[int, int]:
+    """Delete requests booked or closed more than `days` ago, and questions rejected or marked
+    as spam that long ago (run daily from cron). Returns (requests, questions) deleted."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    count, _ = AppointmentRequest.objects.filter(closed_at__lt=cutoff).delete()
-    return count
+    requests, _ = AppointmentRequest.objects.filter(closed_at__lt=cutoff).delete()
+    questions, _ = Comment.objects.filter(
+        status__in=[Comment.Status.REJECTED, Comment.Status.SPAM], moderated_at__lt=cutoff
+    ).delete()
+    return requests, questions
 
 
 # --- Patients' questions --------------------------------------------------------------------

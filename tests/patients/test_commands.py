@@ -34,9 +34,29 @@ def test_requests_closed_longer_ago_than_the_retention_are_deleted(db, settings)
     )
     out = io.StringIO()
     call_command("delete_old_requests", stdout=out)
-    assert "Deleted 2 request(s) closed more than 90 days ago." in out.getvalue()
+    assert "Deleted 2 request(s) closed and 0 question(s) rejected more than 90 days ago." in (
+        out.getvalue()
+    )
     assert set(AppointmentRequest.objects.all()) == {recent, still_open}
     assert not AppointmentRequest.objects.filter(pk__in=[old_closed.pk, old_booked.pk]).exists()
+
+
+def test_rejected_and_spam_questions_are_deleted_too_but_not_published_ones(db, settings):
+    settings.PATIENT_REQUEST_RETENTION_DAYS = 90
+    post = factories.PostFactory()
+    long_ago = timezone.now() - datetime.timedelta(days=91)
+    kept = {}
+    for status in ["rejected", "spam", "approved", "pending"]:
+        comment = Comment.objects.create(page=post, author_name="A", body=status, status=status)
+        Comment.objects.filter(pk=comment.pk).update(moderated_at=long_ago)
+        kept[status] = comment
+    recent = Comment.objects.create(
+        page=post, author_name="B", body="x", status="spam", moderated_at=timezone.now()
+    )
+    out = io.StringIO()
+    call_command("delete_old_requests", stdout=out)
+    assert "0 request(s) closed and 2 question(s) rejected" in out.getvalue()
+    assert set(Comment.objects.all()) == {kept["approved"], kept["pending"], recent}
 
 
 def test_days_can_be_given_for_one_run(db):

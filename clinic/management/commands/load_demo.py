@@ -98,7 +98,7 @@ PRACTICE_PAGES = {
         "reception staff can read requests, and every time they do it is recorded.\n\n"
         "## How long we keep it\n\n"
         "A request is deleted 90 days after we have booked your appointment or closed the "
-        "enquiry. Questions that we do not publish are deleted too.\n\n"
+        "enquiry. Questions that we do not publish are deleted 90 days after we decide.\n\n"
         "## Your rights\n\n"
         "You may ask for a copy of what we hold about you, ask us to correct it, or ask us to "
         "delete it. Write to us at the address above; we answer within one month. If you are "

@@ -6,8 +6,9 @@ from clinic.patients.services import delete_expired_requests
 
 class Command(BaseCommand):
     help = (
-        "Delete appointment requests and enquiries booked or closed more than "
-        "PATIENT_REQUEST_RETENTION_DAYS days ago (run daily from cron)."
+        "Delete appointment requests and enquiries booked or closed, and patients' questions "
+        "rejected or marked as spam, more than PATIENT_REQUEST_RETENTION_DAYS days ago (run "
+        "daily from cron)."
     )
 
     def add_arguments(self, parser):
@@ -23,5 +24,8 @@ class Command(BaseCommand):
         if days < 1:
             self.stderr.write("--days must be at least 1.")
             return
-        count = delete_expired_requests(days=days)
-        self.stdout.write(f"Deleted {count} request(s) closed more than {days} days ago.")
+        requests, questions = delete_expired_requests(days=days)
+        self.stdout.write(
+            f"Deleted {requests} request(s) closed and {questions} question(s) rejected more "
+            f"than {days} days ago."
+        )
