@@ -253,6 +253,18 @@ def old_address_redirect(client, page, *, hidden, neighbours):
     return [response.get("Location", "") + response.content.decode()]
 
 
+def question_pages(client, page, *, hidden, neighbours):
+    """A patient's question about the page: the "sent" page and the form sent back with its
+    errors both name the page, so both answer 404 while it is hidden."""
+    from clinic.patients.views import page_token
+
+    token = page_token(page)
+    sent = fetch(client, reverse("patients:question_sent", args=[token]), own(hidden))
+    response = client.post(reverse("patients:ask", args=[token]), {})
+    assert response.status_code == (404 if hidden else 400), response.status_code
+    return [sent, response.content.decode()]
+
+
 # The old-site redirects answer for a hidden page today: a strict xfail until they check.
 REDIRECT_LEAKS = pytest.mark.xfail(
     strict=True,
@@ -287,6 +299,7 @@ POST_SURFACES = [
     reference_downloads,
     every_fixed_public_url,
     old_address_redirect,
+    question_pages,
 ]
 CONDITION_SURFACES = [
     condition_detail,
@@ -302,6 +315,7 @@ CONDITION_SURFACES = [
     reference_downloads,
     every_fixed_public_url,
     old_address_redirect,
+    question_pages,
 ]
 
 
