@@ -1,4 +1,4 @@
-"""Sample uploads made with Pillow (no binary fixtures): phone photos and hostile files."""
+"""Samples: uploads made with Pillow (no binary fixtures), and the clinic's reference strings."""
 
 import struct
 import zlib
@@ -74,3 +74,19 @@ HOSTILE_UPLOADS = {
     "30000 x 30000 bomb": ("huge.png", png_header(30000, 30000), "too large"),
     "empty file": ("empty.jpg", b"", "empty"),
 }
+
+
+# The reference strings of the clinic's current pages, exactly as they stand (issue 14; \u2013
+# is the en dash they carry).
+CLINIC_PAGE_REFERENCES = """\
+Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186\u2013187.
+Qiao Wen et al Front Neurosci. 2021; 15: 730322.
+1. Arch Intern Med. 2009 May 11; 169(9): 858\u2013866. A Randomized Trial Comparing Acupuncture, \
+Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.
+2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and dry-needling for low \
+back pain.
+3. J Pain Relief  2015, 4: 195. Systematic Review: Acupuncture in Chronic Pain, Low Back Pain \
+and Migraine. A Systematic Review and Meta-Analysis of Efficacy, Cost-Effectiveness, and Safety \
+of Selected Complementary and Alternative Medicine for Neck and Low-Back Pain   Evidence-Based \
+Complementary and Alternative Medicine Volume 2012 (2012)
+"""

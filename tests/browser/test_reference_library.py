@@ -16,23 +16,11 @@ from tests.browser.conftest import admin_login
 from tests.browser.test_editor import choose_autocomplete
 from tests.fake_services import fake_services  # noqa: F401 (a fixture)
 from tests.personas import PASSWORD
+from tests.samples import CLINIC_PAGE_REFERENCES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The reference strings of the clinic's current pages, exactly as they stand (issue 14; \u2013
-# is the en dash they carry).
-FIVE = """\
-Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186\u2013187.
-Qiao Wen et al Front Neurosci. 2021; 15: 730322.
-1. Arch Intern Med. 2009 May 11; 169(9): 858\u2013866. A Randomized Trial Comparing Acupuncture, \
-Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.
-2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and dry-needling for low \
-back pain.
-3. J Pain Relief  2015, 4: 195. Systematic Review: Acupuncture in Chronic Pain, Low Back Pain \
-and Migraine. A Systematic Review and Meta-Analysis of Efficacy, Cost-Effectiveness, and Safety \
-of Selected Complementary and Alternative Medicine for Neck and Low-Back Pain   Evidence-Based \
-Complementary and Alternative Medicine Volume 2012 (2012)
-"""
+FIVE = CLINIC_PAGE_REFERENCES
 
 SHOTS = os.environ.get("SCREENSHOT_DIR", "")
 

@@ -1,5 +1,4 @@
 # The tests feed typographic dashes, quotes and spaces on purpose.
-# ruff: noqa: RUF001
 """The trained reference parser: the clinic's real strings, splitting, normalising, the model."""
 
 import io
@@ -11,19 +10,9 @@ from django.core.management import call_command
 from clinic.citations import crf
 from clinic.citations.model import DOUBTFUL, parse_reference
 from clinic.citations.scoring import LABELLED_REFERENCES, UNSEEN_REFERENCES, _text, load_labelled
+from tests.samples import CLINIC_PAGE_REFERENCES
 
-# The reference strings of the clinic's current pages, exactly as they stand (issue 14).
-CLINIC_PAGE = """\
-Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186–187.
-Qiao Wen et al Front Neurosci. 2021; 15: 730322.
-1. Arch Intern Med. 2009 May 11; 169(9): 858–866. A Randomized Trial Comparing Acupuncture, \
-Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.
-2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and dry-needling for low \
-back pain.
-3. J Pain Relief  2015, 4: 195. Systematic Review: Acupuncture in Chronic Pain, Low Back Pain \
-and Migraine. A Systematic Review and Meta-Analysis of Efficacy, Cost-Effectiveness, and Safety \
-of Selected Complementary and Alternative Medicine for Neck and Low-Back Pain   Evidence-Based \
-Complementary and Alternative Medicine Volume 2012 (2012)"""
+CLINIC_PAGE = CLINIC_PAGE_REFERENCES.rstrip()
 
 
 def without_confidence(item):
