@@ -25,8 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from clinic.bench.management.commands import bench
 from clinic.bench.tcp_proxy import Proxy
-from clinic.management.commands import bench
 
 
 class Command(bench.Command):
