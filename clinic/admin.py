@@ -2,10 +2,9 @@
 their models in the sub-packages (importing them here registers them)."""
 
 from django.contrib import admin, messages
-from markdownx.admin import MarkdownxModelAdmin
 
 from clinic.accounts import admin as accounts_admin
-from clinic.lib.editor import EditorMedia
+from clinic.lib.editor import MarkdownEditorAdmin
 from clinic.pages import admin as pages_admin
 from clinic.pages import reference_admin
 from clinic.practice import admin as practice_admin
@@ -20,7 +19,7 @@ admin.site.index_title = "Articles, condition pages and references"
 # Here rather than in clinic.practice: changing the citation style re-formats every reference
 # (clinic.references.numbering), which the practice package, below references, may not import.
 @admin.register(ClinicSettings)
-class ClinicSettingsAdmin(MarkdownxModelAdmin):
+class ClinicSettingsAdmin(MarkdownEditorAdmin):
     fieldsets = [
         ("The clinic", {"fields": ["name", "tagline", "about"]}),
         ("Contact", {"fields": ["phone", "email", "booking_url"]}),
@@ -44,7 +43,6 @@ class ClinicSettingsAdmin(MarkdownxModelAdmin):
         ),
         ("Medical content", {"fields": ["disclaimer", "citation_style", "review_interval_months"]}),
     ]
-    Media = EditorMedia
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

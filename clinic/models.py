@@ -2,6 +2,8 @@
 `clinic`); importing them here is what registers them with Django."""
 
 from clinic.accounts.models import AuditEvent
+from clinic.pages.autosave import Autosave
+from clinic.pages.inline_images import InlineImage
 from clinic.pages.models import Publishable, Transition
 from clinic.practice.models import (
     ClinicSettings,
@@ -14,7 +16,9 @@ from clinic.references.models import Reference
 
 __all__ = [
     "AuditEvent",
+    "Autosave",
     "ClinicSettings",
+    "InlineImage",
     "OpeningException",
     "OpeningHours",
     "PracticePage",

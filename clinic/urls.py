@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from blog import feeds
 from clinic.accounts import two_factor
 from clinic.ops import health, media
-from clinic.pages import editor, review
+from clinic.pages import editing, editor, review
 from clinic.site import views
 from clinic.site.sitemaps import SITEMAPS
 
@@ -51,6 +51,14 @@ urlpatterns = [
     # Staff-only replacements for django-markdownx's preview and upload endpoints.
     path("editor/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("editor/upload/", editor.upload, name="markdownx_upload"),
+    # The editor's preview with writing checks, citation search and autosave (JSON).
+    path("editor/preview/", editing.preview, name="editor_preview"),
+    path("editor/citations/", editing.citations, name="editor_citations"),
+    path(
+        "editor/autosave/<str:model_label>/<int:object_id>/",
+        editing.autosave_view,
+        name="editor_autosave",
+    ),
     # The editors' pages live under the admin and use its log-in (clinic/pages/review.py).
     path(
         f"{settings.ADMIN_PATH}/review-queue/",

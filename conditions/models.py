@@ -5,6 +5,7 @@ from markdownx.models import MarkdownxField
 
 from clinic.lib.markdown import markdown_length
 from clinic.pages.models import Publishable
+from clinic.practice.models import Practitioner
 from clinic.references.models import Reference
 
 # The sections of a condition page, in the order patients look for them (as NHS pages do).
@@ -26,6 +27,18 @@ def section_field(label, help_text=""):
 
 class Condition(Publishable):
     name = models.CharField(max_length=120, unique=True)
+    author = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conditions",
+        help_text="Who wrote it; shown on the page, as on articles.",
+    )
+    introduction = section_field(
+        "introduction",
+        "Optional: paragraphs before the sections, without a heading of their own.",
+    )
     alternative_names = models.CharField(
         max_length=300,
         blank=True,
@@ -47,7 +60,7 @@ class Condition(Publishable):
         Reference, through="ConditionReference", blank=True, related_name="conditions"
     )
 
-    markdown_fields = tuple(field for field, _ in SECTIONS)
+    markdown_fields = ("introduction", *(field for field, _ in SECTIONS))
     pending_fields = ("name", "slug", "alternative_names", "summary", *markdown_fields)
     publish_permission = "conditions.publish_condition"
     detail_view = "conditions.views.ConditionDetailView"
@@ -67,7 +80,7 @@ class Condition(Publishable):
 
     def markdown_source(self):
         """All sections as one document, so citations are numbered across the whole page."""
-        parts = []
+        parts = [self.introduction.strip()] if self.introduction.strip() else []
         for field, label in SECTIONS:
             text = getattr(self, field).strip()
             if text:

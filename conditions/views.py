@@ -30,7 +30,7 @@ class ConditionDetailView(DetailView):
     def get_queryset(self):
         # The medical reviewer is joined: the page's footer and the JSON-LD name them.
         return Condition.objects.published().select_related(
-            "created_by__practitioner", "medically_reviewed_by"
+            "author", "created_by__practitioner", "medically_reviewed_by"
         )
 
     def get_object(self, queryset=None):

@@ -11,7 +11,7 @@ practitioner sees in the preview is what a patient sees on the page. The pipelin
 """
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import nh3
@@ -92,6 +92,45 @@ def _render_citation(self, tokens, idx, options, env):
     return f'<sup class="citation">[{", ".join(links)}]</sup>'
 
 
+# Images in the text fill the column: 48rem wide at most, the whole screen on a phone.
+IMAGE_SIZES = "(min-width: 52rem) 48rem, 100vw"
+
+
+def _srcset(renditions, fmt) -> str:
+    chosen = sorted((r for r in renditions if r["format"] == fmt), key=lambda r: r["width"])
+    return ", ".join(f"{escape(r['url'])} {r['width']}w" for r in chosen)
+
+
+def _render_image(self, tokens, idx, options, env):
+    """An uploaded image as a <picture> of its renditions; the first image of the text loads at
+    once (it is often the largest thing on the screen), the others lazily."""
+    token = tokens[idx]
+    alt = escape(self.renderInlineAsText(token.children or [], options, env))
+    src = str(token.attrGet("src") or "")
+    title = token.attrGet("title")
+    first = not env.get("images_seen")
+    env["images_seen"] = True
+    loading = "eager" if first else "lazy"
+    title_attr = f' title="{escape(title)}"' if title else ""
+    stored = (env.get("images") or {}).get(src)
+    renditions = (stored or {}).get("renditions") or []
+    fallback = [r for r in renditions if r["format"] != "webp"]
+    if not fallback:
+        return (
+            f'<img src="{escape(src)}" alt="{alt}"{title_attr} loading="{loading}" '
+            'decoding="async">'
+        )
+    widest = max(fallback, key=lambda r: r["width"])
+    webp = _srcset(renditions, "webp")
+    source = f'<source type="image/webp" srcset="{webp}" sizes="{IMAGE_SIZES}">' if webp else ""
+    return (
+        f"<picture>{source}"
+        f'<img src="{escape(widest["url"])}" srcset="{_srcset(renditions, widest["format"])}" '
+        f'sizes="{IMAGE_SIZES}" width="{int(widest["width"])}" height="{int(widest["height"])}" '
+        f'alt="{alt}"{title_attr} loading="{loading}" decoding="async"></picture>'
+    )
+
+
 def _render_callout(self, tokens, idx, options, env):
     token = tokens[idx]
     if token.nesting == 1:
@@ -113,6 +152,7 @@ def _build_parser() -> MarkdownIt:
         md.use(container_plugin, name=kind, render=_render_callout)
     md.inline.ruler.before("link", "citation", _citation_rule)
     md.add_render_rule("citation", _render_citation)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -120,7 +160,8 @@ _parser = _build_parser()
 
 ALLOWED_TAGS = {
     "a", "abbr", "aside", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5",
-    "h6", "hr", "img", "li", "ol", "p", "pre", "section", "span", "strong", "sub", "sup",
+    "h6", "hr", "img", "li", "ol", "p", "picture", "pre", "section", "source", "span", "strong",
+    "sub", "sup",
     "table", "tbody", "td", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
@@ -130,7 +171,8 @@ ALLOWED_ATTRIBUTES = {
     "h2": {"id"},
     "h3": {"id"},
     "h4": {"id"},
-    "img": {"src", "alt", "title", "width", "height", "loading", "decoding"},
+    "img": {"src", "srcset", "sizes", "alt", "title", "width", "height", "loading", "decoding"},
+    "source": {"type", "srcset", "sizes"},
     "li": {"id"},
     "ol": {"start"},
     "sup": {"id"},
@@ -166,9 +208,6 @@ def _mark_external_links(tokens) -> None:
             href = str(token.attrGet("href") or "")
             if href.startswith(("http://", "https://")) and not href.startswith(settings.SITE_URL):
                 token.attrSet("rel", "noopener noreferrer")
-        elif token.type == "image":
-            token.attrSet("loading", "lazy")
-            token.attrSet("decoding", "async")
 
 
 def find_citation_keys(text: str) -> set[str]:
@@ -239,14 +278,27 @@ class MarkdownValidator(MaxLengthValidator):
 markdown_length = MarkdownValidator()
 
 
-def render(text: str, *, known_keys: Collection[str] | None = None) -> Rendered:
+def render(
+    text: str,
+    *,
+    known_keys: Collection[str] | None = None,
+    images: Mapping[str, dict] | None = None,
+) -> Rendered:
     """Render Markdown to sanitised HTML, numbering `[@key]` citations by first appearance.
 
     `known_keys` are the citation keys of the references attached to the page; citations of any
     other key are marked as missing and reported in `unknown_keys`. None accepts every key.
+    `images` maps an image URL in the text to its stored renditions
+    (`clinic.images.StoredImage.as_dict()`), shown as a <picture>.
     """
     check_length(text)
-    env = {"known_keys": known_keys, "citation_keys": [], "unknown_keys": [], "occurrences": {}}
+    env = {
+        "known_keys": known_keys,
+        "citation_keys": [],
+        "unknown_keys": [],
+        "occurrences": {},
+        "images": images,
+    }
     tokens = _parser.parse(text, env)
     _mark_external_links(tokens)
     html = _parser.renderer.render(tokens, _parser.options, env)
@@ -274,3 +326,9 @@ def sanitise(html: str) -> str:
 def render_html(text: str) -> str:
     """Markdown without citations (bios, review notes, the about text)."""
     return render(text, known_keys=()).html
+
+
+def parse(text: str) -> list:
+    """The Markdown's block tokens (markdown-it), for checks that read the structure."""
+    check_length(text)
+    return _parser.parse(text, {"known_keys": None})

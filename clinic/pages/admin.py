@@ -7,13 +7,13 @@ module keeps who sees what and the one save path.
 
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.urls import path
-from markdownx.admin import MarkdownxModelAdmin
+from django.urls import path, reverse
 from reversion.admin import VersionAdmin
 
 from clinic.lib import changes
-from clinic.lib.editor import EditorMedia
-from clinic.pages import history, workflow
+from clinic.lib.editor import MarkdownEditorAdmin
+from clinic.pages import actions as page_actions
+from clinic.pages import autosave, history, workflow
 from clinic.pages.admin_forms import (
     CitationFormSet,
     EditStampForm,
@@ -27,7 +27,7 @@ from clinic.practice.models import Practitioner
 __all__ = ["CitationFormSet", "EditStampForm", "PublishableAdmin", "ReferenceInline"]
 
 
-class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, MarkdownxModelAdmin):
+class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, MarkdownEditorAdmin):
     """Shared admin behaviour for posts and condition pages, including the editorial workflow.
 
     The rules live on the server: practitioners see only their own pages (`get_queryset`),
@@ -35,7 +35,6 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
     aside as a pending revision. Status and dates move only through the workflow steps.
     """
 
-    Media = EditorMedia
     form = EditStampForm
     change_form_template = "admin/clinic/publishable_change_form.html"
     object_history_template = "admin/clinic/page_history.html"
@@ -85,7 +84,10 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
             and self.has_author_field()
             and not workflow.can_publish(request.user, self.model)
         ):
-            # A practitioner's articles are signed with their profile: no profile, no article.
+            # A practitioner's articles are signed with their profile: no profile, no article
+            # (condition pages may have no author).
+            if self.model._meta.get_field("author").null:
+                return allowed
             return Practitioner.objects.filter(user=request.user).exists()
         return allowed
 
@@ -112,7 +114,7 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
         if not change:
             obj.created_by = request.user
             if self.has_author_field() and not workflow.can_publish(request.user, obj):
-                obj.author = request.user.practitioner
+                obj.author = getattr(request.user, "practitioner", None)
         if not workflow.edits_go_to_pending(request.user, obj):
             obj.save(render=False)
 
@@ -137,9 +139,43 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
                     "A new image cannot wait as a pending change to a live page and was not "
                     "kept; ask an editor to change the image.",
                 )
+            self.discard_autosave(request, form.instance, change)
             return
         super().save_related(request, form, formsets, change)
+        attached = [
+            reference
+            for formset in formsets
+            if isinstance(formset, CitationFormSet)
+            for reference in formset.attach_cited()
+        ]
+        if attached:
+            messages.info(
+                request,
+                "Attached the references you cited: "
+                + ", ".join(f"@{reference.key}" for reference in attached)
+                + ".",
+            )
         form.instance.save_rendered()
+        self.discard_autosave(request, form.instance, change)
+
+    def discard_autosave(self, request, obj, change):
+        """The page is saved: the person's autosave of this form is no longer needed."""
+        object_id = obj.pk if change else autosave.NEW_PAGE
+        autosave.discard(user=request.user, model=self.model, object_id=object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        meta = self.model._meta
+        context["autosave_url"] = reverse(
+            "editor_autosave",
+            args=[f"{meta.app_label}.{meta.model_name}", obj.pk if obj else autosave.NEW_PAGE],
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Bulk actions through the workflow's steps (clinic/pages/actions.py).
+    actions = page_actions.ACTIONS
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user, self.model)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if workflow.edits_go_to_pending(request.user, form.instance):

@@ -26,24 +26,31 @@ class CitationFormSet(BaseInlineFormSet):
         }
         text = "\n".join(self.data.get(name, "") for name in self.instance.markdown_fields)
         missing = sorted(markdown.find_citation_keys(text) - attached)
-        if missing:
-            known = set(Reference.objects.filter(key__in=missing).values_list("key", flat=True))
-            messages = []
-            unattached = [key for key in missing if key in known]
-            unknown = [key for key in missing if key not in known]
-            if unattached:
-                messages.append(
-                    "Cited but not attached to this page: "
-                    + ", ".join(f"@{key}" for key in unattached)
-                    + ". Attach them below."
-                )
-            if unknown:
-                messages.append(
-                    "Not in the reference library: "
-                    + ", ".join(f"@{key}" for key in unknown)
-                    + ". Check the spelling, or import the reference first."
-                )
-            raise ValidationError(messages)
+        # Citing attaches: a cited library reference joins the list when the page is saved.
+        self.cited_unattached = list(Reference.objects.filter(key__in=missing).order_by("key"))
+        known = {reference.key for reference in self.cited_unattached}
+        unknown = [key for key in missing if key not in known]
+        if unknown:
+            raise ValidationError(
+                "Not in the reference library: "
+                + ", ".join(f"@{key}" for key in unknown)
+                + ". Check the spelling, or import the reference first (the citation button "
+                "offers it)."
+            )
+
+    def attach_cited(self) -> list[Reference]:
+        """Attach the references the text cites but the list lacks, after the others."""
+        added = getattr(self, "cited_unattached", [])
+        if not added:
+            return []
+        links = self.instance.reference_links
+        order = max([link.order for link in links.all()], default=0)
+        for offset, reference in enumerate(added, start=1):
+            links.model.objects.get_or_create(
+                **{links.field.name: self.instance, "reference": reference},
+                defaults={"order": order + offset},
+            )
+        return added
 
 
 class ReferenceInline(admin.TabularInline):
@@ -69,6 +76,27 @@ class EditStampForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.updated_at:
             self.initial["edit_stamp"] = self.instance.updated_at.isoformat()
+
+    def clean_slug(self):
+        """An address already taken says which page holds it, with a link to that page."""
+        slug = self.cleaned_data.get("slug")
+        model = self._meta.model
+        holder = model.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if holder is not None:
+            meta = model._meta
+            raise ValidationError(
+                format_html(
+                    'The address “{}” is already used by the {} <a href="{}">{}</a>. '
+                    "Choose another, e.g. “{}-2”.",
+                    slug,
+                    meta.verbose_name,
+                    reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[holder.pk]),
+                    holder,
+                    slug,
+                ),
+                code="unique",
+            )
+        return slug
 
     def clean(self):
         cleaned = super().clean()
@@ -102,5 +130,6 @@ def reference_ids(formsets) -> list[int]:
                 for form in formset.forms
                 if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
             ]
-            return [pk for _, pk in sorted(rows)]
+            ids = [pk for _, pk in sorted(rows)]
+            return ids + [ref.pk for ref in formset.cited_unattached if ref.pk not in ids]
     return []

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from clinic.pages import preview, workflow
+from clinic.pages import checks, preview, workflow
 from clinic.practice.models import Practitioner
 
 
@@ -108,6 +108,7 @@ def workflow_panel(request, obj) -> dict:
     steps = workflow.available_steps(user, obj)
     return {
         "obj": obj,
+        "checks": checks.analyse(workflow.text_to_publish(obj)),
         "status_label": status_label(obj),
         "transitions": list(workflow.history(obj)[:20]),
         "pending": obj.pending,

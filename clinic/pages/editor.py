@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from clinic.lib import images
+from clinic.pages import checks, inline_images
 from clinic.references.numbering import render_live_preview
 
 
@@ -97,6 +98,8 @@ def upload(request):
         stored = images.store_image(clean, folder="uploads")
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    # Pages show the widest resized copy (at most 1600 px, JPEG or PNG), not the full-size photo.
-    shown = max((r for r in stored.renditions if r["format"] != "webp"), key=lambda r: r["width"])
-    return JsonResponse({"image_code": f"![Describe this image]({shown['url']})"})
+    # The Markdown names the widest resized copy (at most 1600 px, JPEG or PNG); pages show it
+    # with its renditions (clinic/pages/inline_images.py). The placeholder description cannot be
+    # published: the editor asks for a real one at once.
+    url = inline_images.record(stored)
+    return JsonResponse({"image_code": f"![{checks.PLACEHOLDER_ALT}]({url})"})

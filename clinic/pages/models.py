@@ -12,6 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from clinic.lib import markdown, structured_data
+from clinic.pages import checks, inline_images
 from clinic.pages.publishing import PublishableQuerySet, Status
 from clinic.practice.models import Practitioner
 from clinic.references import numbering
@@ -142,8 +143,11 @@ class Publishable(models.Model):
         """Fill the stored HTML: body with numbered citations, then the reference list."""
         if references is None:
             references = self.attached_references()
+        source = self.markdown_source()
         rendered = markdown.render(
-            self.markdown_source(), known_keys={ref.key for ref in references}
+            source,
+            known_keys={ref.key for ref in references},
+            images=inline_images.lookup(source),
         )
         entries = numbering.number_references(references, rendered)
         ordered = [entry.reference for entry in entries]
@@ -154,7 +158,7 @@ class Publishable(models.Model):
         text = plain_text(rendered.html)
         self.search_text = text
         self.excerpt = Truncator(self.summary or text).words(45, truncate="…")
-        self.reading_minutes = max(1, round(len(text.split()) / 200))
+        self.reading_minutes = checks.reading_minutes(len(text.split()))
 
     # What a pending revision holds: the text fields an author writes, and the many-to-many
     # fields; the attached references are held too (as reference ids in order).

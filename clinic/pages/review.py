@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.pages import registry, workflow
+from clinic.pages import checks, registry, workflow
 from clinic.pages.publishing import Status
 
 
@@ -69,6 +69,7 @@ def queue(request):
                     "age": now - (page.submitted_at or page.updated_at),
                     "is_change": page.status == Status.PUBLISHED,
                     "diff": diff_lines(page),
+                    "checks": checks.analyse(workflow.text_to_publish(page)),
                     "change_url": admin_url(page),
                     "preview_url": admin_url(page, "preview"),
                 }

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.lib.mail import queue_email
+from clinic.pages import checks
 from clinic.pages.models import Transition
 from clinic.pages.publishing import Status
 from clinic.practice.models import ClinicSettings
@@ -171,6 +172,11 @@ def apply_content(page, *, fields: dict, m2m: dict, references: list[int]) -> No
     page.save_rendered()  # once, with the references now attached
 
 
+def text_to_publish(page) -> str:
+    """The Markdown that goes live when this page is approved (its pending text, if any)."""
+    return (with_pending(page) if page.pending else page).markdown_source()
+
+
 def _apply_pending(page) -> None:
     pending, page.pending = page.pending, {}
     apply_content(
@@ -247,6 +253,9 @@ def approve(*, page, by, publish_at: datetime.datetime | None = None, note="") -
     with transaction.atomic():
         page = _locked(page)
         _require_publisher(by, page)
+        refusals = checks.blocking(text_to_publish(page))
+        if refusals:
+            raise WorkflowError(" ".join(refusals))
         before = page.status
         if before == Status.PUBLISHED and page.pending:
             # The approved text becomes the live page: a revision in its history, like a save.
@@ -301,6 +310,12 @@ def mark_reviewed(*, page, by, reviewer, on: datetime.date | None = None, note="
     with transaction.atomic():
         page = _locked(page)
         _require_publisher(by, page)
+        author = getattr(page, "author", None)
+        if author is not None and reviewer is not None and author.pk == reviewer.pk:
+            raise WorkflowError(
+                f"{reviewer} wrote this page, so cannot be its medical reviewer: choose "
+                "another practitioner."
+            )
         page.medically_reviewed_by = reviewer
         page.last_reviewed = on
         page.next_review_due = add_months(on, ClinicSettings.load().review_interval_months)

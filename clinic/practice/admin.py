@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 from django.utils.html import format_html
-from markdownx.admin import MarkdownxModelAdmin
 
 from clinic.lib import uploads
-from clinic.lib.editor import EditorMedia
+from clinic.lib.editor import MarkdownEditorAdmin
 from clinic.practice import info
 from clinic.practice.models import OpeningException, OpeningHours, PracticePage, Practitioner
 
@@ -32,7 +31,7 @@ class PractitionerForm(uploads.ImageUploadsForm):
 
 @admin.register(Practitioner)
 class PractitionerAdmin(
-    RefreshesClinicStructuredData, uploads.ImageUploadsAdminMixin, MarkdownxModelAdmin
+    RefreshesClinicStructuredData, uploads.ImageUploadsAdminMixin, MarkdownEditorAdmin
 ):
     form = PractitionerForm
     list_display = ["display_name", "post_nominals", "job_title", "registration_body", "user"]
@@ -55,7 +54,6 @@ class PractitionerAdmin(
         ),
         ("Profile", {"fields": ["short_bio", "bio", "photo", "photo_alt"]}),
     ]
-    Media = EditorMedia
 
     @admin.display(description="public register")
     def register_link(self, obj):
@@ -79,9 +77,8 @@ class OpeningExceptionAdmin(RefreshesClinicStructuredData, admin.ModelAdmin):
 
 
 @admin.register(PracticePage)
-class PracticePageAdmin(MarkdownxModelAdmin):
+class PracticePageAdmin(MarkdownEditorAdmin):
     """Privacy notice, accessibility statement, complaints procedure, fees: administrators."""
 
     list_display = ["title", "kind", "updated_at"]
     fields = ["kind", "title", "body"]
-    Media = EditorMedia

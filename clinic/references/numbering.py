@@ -47,12 +47,13 @@ def render_entries(entries: list[Entry]) -> str:
     return render_to_string("includes/reference_list.html", {"entries": entries}).strip()
 
 
-def render_live_preview(text: str) -> str:
+def render_live_preview(text: str, *, images=None) -> str:
     """The editor's live preview (HTML as you type): the page's numbering and the list of
-    what the text cites so far."""
+    what the text cites so far. `images`: the stored renditions of the uploaded images the text
+    shows (by URL)."""
     keys = markdown.find_citation_keys(text)
     references = list(Reference.objects.filter(key__in=keys))
-    rendered = markdown.render(text, known_keys={ref.key for ref in references})
+    rendered = markdown.render(text, known_keys={ref.key for ref in references}, images=images)
     cited = [ref for ref in references if ref.key in rendered.citation_keys]
     html = rendered.html + render_reference_list(cited, rendered)
     if rendered.unknown_keys:

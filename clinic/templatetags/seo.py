@@ -34,7 +34,9 @@ def json_ld(context, page):
             data["commentCount"] = len(comments)
     else:
         creator = page.created_by
-        author = getattr(creator, "practitioner", None) if creator is not None else None
+        author = page.author or (
+            getattr(creator, "practitioner", None) if creator is not None else None
+        )
         data = structured_data.for_condition(page, clinic=clinic, author=author)
     return structured_data.to_script(data)
 

@@ -18,8 +18,27 @@
           input.setAttribute("aria-label", name ? "Search " + name.toLowerCase() : "Search");
         }
       });
+      // Its combobox is named by the field's label (axe: aria-input-field-name on add pages,
+      // where no value names it yet).
+      container.querySelectorAll(
+        ".select2-selection[role=combobox], .select2-selection__rendered[role=textbox]"
+      ).forEach(function (box) {
+        if (name && !box.hasAttribute("aria-label")) {
+          box.setAttribute("aria-label", name);
+        }
+      });
       container.querySelectorAll("ul.select2-selection__rendered").forEach(function (list) {
         list.setAttribute("role", "presentation");
+      });
+    });
+    // File fields in a fieldset (Django renders them with a legend, not a label): name the
+    // input after the legend.
+    root.querySelectorAll(".form-row fieldset > legend").forEach(function (legend) {
+      var inputs = legend.parentNode.querySelectorAll("input[type=file]");
+      inputs.forEach(function (input) {
+        if (!input.hasAttribute("aria-label") && !labelText(input)) {
+          input.setAttribute("aria-label", legend.textContent.replace(/:\s*$/, "").trim());
+        }
       });
     });
     // Tabular inlines: name each input after its column heading; name the empty heading.

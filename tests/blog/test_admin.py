@@ -57,15 +57,30 @@ def test_add_article_with_cited_reference_renders_on_save(admin_client_, persona
     assert 'href="#cite-1-1"' in post.references_html
 
 
-def test_citing_an_unattached_or_unknown_key_is_refused_and_nothing_saved(admin_client_, personas):
+def test_citing_an_unknown_key_is_refused_and_nothing_saved(admin_client_, personas):
     factories.ReferenceFactory(key="linde2016")
     data = post_data(personas.practitioner, body="Claims [@linde2016] and [@ghost1999].")
     response = admin_client_.post(reverse("admin:blog_post_add"), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Cited but not attached to this page: @linde2016" in html
     assert "Not in the reference library: @ghost1999" in html
+    assert "@linde2016" not in html.split("Not in the reference library")[1].split(".")[0]
     assert not Post.objects.exists()
+
+
+def test_citing_a_library_reference_attaches_it(admin_client_, personas):
+    """The inline list follows the text: citing [@key] attaches the reference on save."""
+    linde = factories.ReferenceFactory(key="linde2016", title="Acupuncture for migraine")
+    other = factories.ReferenceFactory(key="other2001")
+    data = with_references(
+        post_data(personas.practitioner, body="Claims [@other2001] and [@linde2016]."), other
+    )
+    response = admin_client_.post(reverse("admin:blog_post_add"), data, follow=True)
+    assert "Attached the references you cited: @linde2016." in response.content.decode()
+    post = Post.objects.get(slug="acupuncture-for-headaches")
+    assert [link.reference for link in post.reference_links.all()] == [other, linde]
+    assert "Acupuncture for migraine" in post.references_html
+    assert 'aria-label="Reference 2">2</a>' in post.body_html
 
 
 def test_hero_image_needs_a_description(admin_client_, personas):

@@ -154,8 +154,12 @@ def test_a_phone_photo_dragged_into_the_editor_appears_upright_resized_without_g
     page.wait_for_function(
         "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
+    # Resized from 3000 x 4000 and upright (taller than wide): the widest copy is 1600 x 2133,
+    # and the preview shows the copies as a <picture> (the browser picks one from the srcset).
+    assert [image.get_attribute("width"), image.get_attribute("height")] == ["1600", "2133"]
     size = image.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")
-    assert size == [1600, 2133]  # resized from 3000 x 4000, and upright: taller than wide
+    assert abs(size[1] / size[0] - 2133 / 1600) < 0.01, size
+    assert re.search(r"-(480|960|1600)w\.(webp|jpg)$", image.evaluate("(img) => img.currentSrc"))
     assert image.evaluate(TOP_RIGHT_IS_RED)  # the red top-left corner turned to the top right
     url = re.search(r"\((/media/[^)]+)\)", editor.input_value()).group(1)
     for stored in settings.MEDIA_ROOT.rglob("*.*"):

@@ -37,6 +37,8 @@ def referenced_text() -> str:
     parts = []
     for label in sorted(content_apps()):  # ours and every page type's
         for model in apps.get_app_config(label).get_models():
+            if model._meta.model_name == "inlineimage":
+                continue  # the list of uploads itself, not a use of them
             fields = [
                 f.name
                 for f in model._meta.concrete_fields
