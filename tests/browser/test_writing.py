@@ -372,3 +372,20 @@ def test_admin_pages_fit_a_phone(browser, live_server, personas):
     context.close()
     assert too_wide == {}
     assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+def test_the_text_box_works_without_javascript(browser, live_server, personas):
+    context = browser.new_context(java_script_enabled=False, viewport=WIDTHS["phone"])
+    page = context.new_page()
+    admin_login(page, live_server, "practitioner", PASSWORD)
+    page.goto(f"{live_server.url}/admin/blog/post/add/")
+    expect(page.get_by_role("toolbar")).to_have_count(0)
+    expect(page.locator(".markdownx-preview")).to_be_hidden()
+    page.get_by_label("Title:").fill("Plain text")
+    page.get_by_label("Slug:").fill("plain-text")
+    page.get_by_label("Body:").fill("## Works\n\nWithout any script.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+    assert Post.objects.get(slug="plain-text").body_html.startswith('<h2 id="works"')
