@@ -5,6 +5,8 @@ checks, citations and autosave, so the widget loads static/js/editor.js instead.
 JavaScript it is a plain textarea. The endpoints it calls are named by URL, not imported.
 """
 
+import contextlib
+
 from django.forms import Media
 from django.urls import NoReverseMatch, reverse
 from markdownx.admin import MarkdownxModelAdmin
@@ -36,10 +38,8 @@ class EditorWidget(AdminMarkdownxWidget):
                 "rows": 20,
             }
         )
-        try:
+        with contextlib.suppress(NoReverseMatch):
             widget_attrs["data-import-url"] = reverse("admin:clinic_reference_import")
-        except NoReverseMatch:
-            pass
         return context
 
     @property

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import expect
 
 from blog.models import Post
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.browser.conftest import admin_login
 from tests.browser.test_security import DROP_FILE, serve_media

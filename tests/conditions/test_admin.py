@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from clinic import workflow
-from clinic.publishing import Status
+from clinic.pages import workflow
+from clinic.pages.publishing import Status
 from conditions.models import Condition
 from tests import factories
 from tests.personas import PASSWORD

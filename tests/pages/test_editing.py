@@ -11,7 +11,7 @@ from PIL import Image
 
 from blog.models import Post
 from clinic.pages.autosave import Autosave
-from clinic.publishing import Status
+from clinic.pages.publishing import Status
 from tests import factories
 from tests.blog.test_admin import post_data
 from tests.personas import PASSWORD
@@ -252,7 +252,7 @@ def test_workflow_panel_and_queue_show_the_checks(client, personas):
 
 
 def test_practitioner_home_lists_their_work_with_the_note(client, personas):
-    from clinic import workflow
+    from clinic.pages import workflow
 
     mine = {"author": personas.practitioner, "created_by": personas.practitioner_user}
     factories.PostFactory(title="My draft", status=Status.DRAFT, published_at=None, **mine)

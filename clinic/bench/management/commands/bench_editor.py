@@ -108,9 +108,9 @@ class Command(BaseCommand):
 
     def measure(self, runs, words, citations):
         from blog.models import Post, PostReference
+        from clinic.pages import checks
         from clinic.practice.models import Practitioner
         from clinic.references.models import Reference
-        from clinic.pages import checks
 
         started = time.perf_counter()
         checks.analyse("Acupuncture uses fine needles. Most people feel little. " * 3)
