@@ -63,7 +63,7 @@ def ensure_roles():
         ("clinic.migrations.0002_roles", "ROLES"),
         ("clinic.migrations.0004_publish_permissions", "GRANTS"),
         ("clinic.migrations.0007_reference_governance", "GRANTS"),
-        ("clinic.migrations.0009_editors_add_practitioners", "GRANTS"),
+        ("clinic.migrations.0010_editors_add_practitioners", "GRANTS"),
         ("clinic.patients.migrations.0002_roles", "GRANTS"),
     ]:
         grants = getattr(importlib.import_module(module), name)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0009_editors_add_practitioners'),
+        ('clinic', '0010_editors_add_practitioners'),
         ('conditions', '0004_citations'),
     ]
 

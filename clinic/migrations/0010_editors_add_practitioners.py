@@ -38,6 +38,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("clinic", "0008_editor")]
+    dependencies = [("clinic", "0009_editor")]
 
     operations = [migrations.RunPython(grant, revoke)]
