@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinic', '0010_editors_add_practitioners'),
-        ('conditions', '0004_citations'),
+        ('conditions', '0005_reference_order'),
     ]
 
     operations = [
