@@ -8,9 +8,12 @@ row ``/search/label/Back Pain``. WordPress's ``/?p=12`` and ``/?page_id=3`` land
 which exists, so those two query names are looked up before the view runs.
 """
 
+from urllib.parse import urlsplit
+
 from django.http import HttpResponsePermanentRedirect
 
 from clinic.migration.models import Redirect
+from clinic.pages import registry
 
 WORDPRESS_QUERIES = ("p", "page_id", "cat", "tag", "author")
 
@@ -28,6 +31,20 @@ def find(path: str, query: str) -> str | None:
     return None
 
 
+def leads_to_hidden_page(target: str) -> bool:
+    """Whether the target is a page the public may not see yet (a draft, scheduled or
+    unpublished page): its old address then answers 404 like the page, never naming its slug."""
+    path = urlsplit(target).path
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    if not slug:
+        return False
+    for model in registry.page_models():
+        for page in model.objects.filter(slug=slug):
+            if page.get_absolute_url() == path:
+                return not model.objects.published().filter(pk=page.pk).exists()
+    return False
+
+
 class RedirectFallbackMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -39,12 +56,12 @@ class RedirectFallbackMiddleware:
             and any(name in request.GET for name in WORDPRESS_QUERIES)
         ):
             target = find("/", request.META.get("QUERY_STRING", ""))
-            if target:
+            if target and not leads_to_hidden_page(target):
                 return HttpResponsePermanentRedirect(target)
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         target = find(request.path, request.META.get("QUERY_STRING", ""))
-        if target and target != request.path:
+        if target and target != request.path and not leads_to_hidden_page(target):
             return HttpResponsePermanentRedirect(target)
         return response
