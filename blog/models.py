@@ -52,6 +52,8 @@ class Post(Publishable):
     references = models.ManyToManyField(
         Reference, through="PostReference", blank=True, related_name="posts"
     )
+    # Ids of the articles most related to this one, best first, kept by blog/related.py on save.
+    related_ids = models.JSONField(default=list, blank=True, editable=False)
 
     pending_fields = ("title", "slug", "summary", "body", "hero_alt")
     pending_m2m = ("tags", "conditions")

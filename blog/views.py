@@ -1,7 +1,6 @@
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -88,40 +87,28 @@ class MonthArchiveView(ArchiveView):
 
 
 def related_posts(post, limit=3):
-    """Published articles sharing the most tags and condition pages with `post`, then the newest.
+    """The first `limit` of the article's stored related list that are visible now, then the
+    newest published articles; each marked `shared` (1 if it came from the stored list).
 
-    One query: articles with nothing in common fill the list (their `shared` is 0).
+    One query, whatever the number of articles: the stored ids (blog/related.py keeps them on
+    save) and the newest few, both through `published()`, so nothing hidden ever appears.
     """
-    tag_links = Post.tags.through.objects
-    condition_links = Post.conditions.through.objects
-    shared_tags = (
-        tag_links.filter(
-            post_id=OuterRef("pk"),
-            tag_id__in=tag_links.filter(post_id=post.pk).values("tag_id"),
-        )
-        .values("post_id")
-        .annotate(count=Count("*"))
-        .values("count")
+    stored = [pk for pk in post.related_ids if pk != post.pk]
+    newest = (
+        Post.objects.published().exclude(pk=post.pk).order_by("-published_at", "-pk")[: limit + 1]
     )
-    shared_conditions = (
-        condition_links.filter(
-            post_id=OuterRef("pk"),
-            condition_id__in=condition_links.filter(post_id=post.pk).values("condition_id"),
-        )
-        .values("post_id")
-        .annotate(count=Count("*"))
-        .values("count")
-    )
-    zero = Value(0)
-    return (
+    rows = (
         published_posts()
         .exclude(pk=post.pk)
-        .annotate(
-            shared=Coalesce(Subquery(shared_tags, output_field=IntegerField()), zero)
-            + Coalesce(Subquery(shared_conditions, output_field=IntegerField()), zero)
-        )
-        .order_by("-shared", "-published_at")[:limit]
+        .filter(Q(pk__in=stored) | Q(pk__in=newest.values("pk")))
     )
+    order = {pk: index for index, pk in enumerate(stored)}
+    rows = sorted(
+        rows, key=lambda row: (order.get(row.pk, len(order)), -row.published_at.timestamp())
+    )
+    for row in rows:
+        row.shared = int(row.pk in order)
+    return rows[:limit]
 
 
 def with_neighbours(queryset):
@@ -162,8 +149,7 @@ class PostDetailView(DetailView):
         return fragment(f"post:{self.kwargs['slug']}", lambda: load(queryset))
 
     def get_context_data(self, **kwargs):
-        # Counting shared tags across every article is the costliest query of the site
-        # (docs/performance.md): remembered until any content changes.
+        # The stored related list (kept on save), checked against published() in one query.
         related = fragment(f"related:{self.object.pk}", lambda: list(related_posts(self.object)))
         return super().get_context_data(
             related=related, any_shared=any(post.shared for post in related), **kwargs
