@@ -9,6 +9,15 @@ body C, with a GIN index. Queries use `websearch_to_tsquery`, rank with `ts_rank
 On SQLite the same behaviour comes from LIKE over the stored fields: every word must appear
 somewhere; a word in the title counts most, then summary or other names, then the body.
 
+Articles are ranked over a bounded candidate set, so a search costs the same with 1,000 or
+100,000 articles even when common words match nearly all of them: the newest HEADING_CANDIDATES
+articles whose title or summary match (on PostgreSQL through the `post_heading_search` GIN
+index) and the newest BODY_CANDIDATES articles that match anywhere. An article with every word
+in its title or summary outranks one matching only in its body, so such best matches are always
+among the candidates; of the articles matching only in their body, the best of the newest
+BODY_CANDIDATES are shown.
+Condition pages (a few hundred) are ranked in full.
+
 Either way the snippet is escaped first and only then gets its `<mark>` tags, so nothing an
 author typed can become markup here.
 """
@@ -29,6 +38,10 @@ from conditions.models import Condition
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MAX_RESULTS = 30
+HEADING_CANDIDATES = 200
+BODY_CANDIDATES = 300
+# Title and summary as one text, as the `post_heading_search` index (blog 0008) holds it.
+HEADING = "to_tsvector('pg_catalog.english', coalesce(title, '') || ' ' || coalesce(summary, ''))"
 SNIPPET_WORDS = 30
 # Private-use characters: ts_headline marks matches with them, we turn them into <mark> tags.
 START, STOP = "\ue000", "\ue001"
@@ -81,7 +94,7 @@ def _postgres(query: str) -> list[Result]:
         )
         rows = (
             model.objects.published()
-            .filter(matches)
+            .filter(_pg_candidates(query) if model is Post else matches)
             .annotate(rank=rank, headline=headline)
             .order_by("-rank")
             .only(title, "slug", "summary", "search_text", "published_at", *extra)[:MAX_RESULTS]
@@ -95,6 +108,20 @@ def _postgres(query: str) -> list[Result]:
     return results
 
 
+def _pg_candidates(query: str) -> Q:
+    """The bounded set of articles to rank: newest heading matches and newest matches."""
+    # Unqualified columns: the subqueries read one table, whose alias Django renames.
+    tsquery = "websearch_to_tsquery('pg_catalog.english', %s)"
+    in_heading = RawSQL(f"{HEADING} @@ {tsquery}", [query], BooleanField())  # noqa: S611
+    anywhere = RawSQL(f"search_vector @@ {tsquery}", [query], BooleanField())  # noqa: S611
+    return _newest(in_heading, HEADING_CANDIDATES) | _newest(anywhere, BODY_CANDIDATES)
+
+
+def _newest(condition, limit: int) -> Q:
+    newest = Post.objects.published().filter(condition).order_by("-published_at", "-pk")
+    return Q(pk__in=newest.values("pk")[:limit])
+
+
 def _fallback(query: str) -> list[Result]:
     words = terms(query)
     results = []
@@ -103,6 +130,7 @@ def _fallback(query: str) -> list[Result]:
         (Post, "title", ["summary"], "article"),
     ]:
         match = Q()
+        in_heading = Q()
         rank = Value(0.0)
         for word in words:
             in_others = Q()
@@ -111,6 +139,7 @@ def _fallback(query: str) -> list[Result]:
             in_title = Q(**{f"{title}__icontains": word})
             in_body = Q(search_text__icontains=word)
             match &= in_title | in_others | in_body
+            in_heading &= in_title | in_others
             # The same order as PostgreSQL's weights: title, then summary, then body.
             rank = (
                 rank
@@ -118,6 +147,8 @@ def _fallback(query: str) -> list[Result]:
                 + Case(When(in_others, then=Value(0.4)), default=Value(0.0))
                 + Case(When(in_body, then=Value(0.2)), default=Value(0.0))
             )
+        if model is Post:
+            match = _newest(in_heading, HEADING_CANDIDATES) | _newest(match, BODY_CANDIDATES)
         rows = (
             model.objects.published()
             .filter(match)

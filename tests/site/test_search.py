@@ -1,8 +1,11 @@
 """Search: one box over articles and condition pages, published only, on SQLite and PostgreSQL."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.pages.publishing import Status
 from clinic.site import search
@@ -146,3 +149,30 @@ def test_postgres_stems_words(client, back_pain):
     # "aches" and "ache" share a stem only with full-text search.
     html = get(client, "aches").content.decode()
     assert "Back pain" in html
+
+
+def test_search_ranks_a_bounded_set_and_still_finds_the_best_match(db, monkeypatch):
+    """Newer body-only matches beyond the bound are not ranked; an old title match still wins."""
+    monkeypatch.setattr(search, "HEADING_CANDIDATES", 2)
+    monkeypatch.setattr(search, "BODY_CANDIDATES", 3)
+    now = timezone.now()
+    best = factories.PostFactory(
+        title="Migraine explained", body="Text.", published_at=now - datetime.timedelta(days=400)
+    )
+    oldest_body = factories.PostFactory(
+        title="Old body match",
+        body="Migraine migraine migraine migraine.",
+        published_at=now - datetime.timedelta(days=300),
+    )
+    for day in range(5):
+        factories.PostFactory(
+            title=f"Newer body match {day}",
+            body="Needles and migraine.",
+            published_at=now - datetime.timedelta(days=day + 1),
+        )
+    titles = [result.title for result in search.search("migraine")]
+    assert titles[0] == best.title
+    # The best match, then the newest three body matches; older body matches are not ranked.
+    assert len(titles) == 1 + 3
+    assert oldest_body.title not in titles
+    assert set(titles[1:]) == {f"Newer body match {day}" for day in range(3)}
