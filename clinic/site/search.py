@@ -40,7 +40,7 @@ MAX_TERMS = 8
 MAX_RESULTS = 30
 HEADING_CANDIDATES = 200
 BODY_CANDIDATES = 300
-# Title and summary as one text, as the `post_heading_search` index (blog 0008) holds it.
+# Title and summary as one text, as the `post_heading_search` index (blog 0009) holds it.
 HEADING = "to_tsvector('pg_catalog.english', coalesce(title, '') || ' ' || coalesce(summary, ''))"
 SNIPPET_WORDS = 30
 # Private-use characters: ts_headline marks matches with them, we turn them into <mark> tags.

@@ -20,7 +20,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0007_related_ids"),
+        ("blog", "0008_related_ids"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

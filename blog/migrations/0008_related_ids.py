@@ -14,7 +14,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0006_citations'),
+        ('blog', '0007_reference_order'),
     ]
 
     operations = [
