@@ -89,6 +89,9 @@ def check_public_site(browser, live_server, old_post_path):
     expect(references).to_have_count(2)
     expect(references.first).to_contain_text("Cherkin DC")
     expect(references.nth(1)).to_contain_text("Furlan AD")
+    # The patient's comment from the old blog is under the article, with its author's name.
+    expect(article).to_contain_text("I have had back pain for years.")
+    expect(article).to_contain_text("Margaret")
     # The Back Pain page keeps its references (the merged text waits for review).
     patient.goto(f"{live_server.url}/conditions/back-pain/")
     expect(patient.locator("main")).to_contain_text("Cherkin DC")

@@ -82,7 +82,10 @@ def test_blogger_takeout_into_the_demo_clinic(demo, takeout, client):
 
     response = client.get("/blog/acupuncture-for-low-back-pain/")
     assert response.status_code == 200
-    assert "Cherkin DC" in response.content.decode()
+    page = response.content.decode()
+    assert "Cherkin DC" in page
+    # The imported comment is shown to patients under the article, with its author's name.
+    assert "I have had back pain for years." in page and "Margaret" in page
     assert client.get("/blog/dry-needling-how-it-differs/").status_code == 404
 
     for old, new in [
