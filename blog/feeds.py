@@ -27,14 +27,14 @@ class PostFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         # One Feed instance serves every request: the clinic's details go on a copy.
         feed = copy.copy(self)
-        feed.clinic = ClinicSettings.load()
+        feed.practice = ClinicSettings.load()
         return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None):
-        return f"{self.clinic.name}: articles"
+        return f"{self.practice.name}: articles"
 
     def description(self, obj=None):
-        return self.clinic.tagline or f"Articles from {self.clinic.name}."
+        return self.practice.tagline or f"Articles from {self.practice.name}."
 
     def link(self, obj=None):
         return absolute(reverse("blog:index"))
@@ -97,10 +97,10 @@ class TagFeed(PostFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def title(self, obj=None):
-        return f"{self.clinic.name}: articles about {obj.name}"
+        return f"{self.practice.name}: articles about {obj.name}"
 
     def description(self, obj=None):
-        return f"Articles about {obj.name} from {self.clinic.name}."
+        return f"Articles about {obj.name} from {self.practice.name}."
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())
@@ -119,10 +119,10 @@ class ConditionFeed(PostFeed):
         return get_object_or_404(Condition.objects.published(), slug=slug)
 
     def title(self, obj=None):
-        return f"{self.clinic.name}: articles about {obj.name.lower()}"
+        return f"{self.practice.name}: articles about {obj.name.lower()}"
 
     def description(self, obj=None):
-        return f"Articles about {obj.name.lower()} from {self.clinic.name}."
+        return f"Articles about {obj.name.lower()} from {self.practice.name}."
 
     def link(self, obj=None):
         return absolute(obj.get_absolute_url())

@@ -143,7 +143,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clinic.site.context_processors.clinic",
+                "clinic.site.context_processors.practice",
             ],
         },
     },

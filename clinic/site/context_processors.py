@@ -4,5 +4,5 @@ from clinic.ops.cache import fragment
 from clinic.practice.models import ClinicSettings
 
 
-def clinic(request):
-    return {"clinic": SimpleLazyObject(lambda: fragment("clinic-settings", ClinicSettings.load))}
+def practice(request):
+    return {"practice": SimpleLazyObject(lambda: fragment("clinic-settings", ClinicSettings.load))}

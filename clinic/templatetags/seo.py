@@ -21,7 +21,7 @@ def json_ld(context, page):
     """The page's schema.org JSON-LD (its citations were stored on save)."""
     if context.get("draft_preview"):
         return ""  # a draft is nothing to describe to search engines
-    clinic = context["clinic"]
+    clinic = context["practice"]
     if page._meta.model_name == "post":
         data = structured_data.for_post(page, clinic=clinic)
         # Patients' approved questions: kept like a fragment until content changes (approving
@@ -44,7 +44,7 @@ def json_ld(context, page):
 @register.simple_tag(takes_context=True)
 def clinic_json_ld(context):
     """The clinic as a schema.org MedicalClinic, in full (home and contact pages)."""
-    clinic = context["clinic"]
+    clinic = context["practice"]
     return structured_data.to_script(clinic.structured_data or info.clinic_structured_data(clinic))
 
 

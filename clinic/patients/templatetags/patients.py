@@ -10,7 +10,7 @@ def page_questions(context, page):
     """Approved questions and answers under a page (one query), and the form while open."""
     comments = public.approved_comments(page)
     return {
-        "clinic": context.get("clinic"),
+        "practice": context.get("practice"),
         "comments": comments,
         "form": views.question_form(page) if services.questions_open(page) else None,
         "token": views.page_token(page),
@@ -20,4 +20,4 @@ def page_questions(context, page):
 @register.inclusion_tag("patients/call_to_action.html", takes_context=True)
 def call_to_action(context, where):
     """ "Book an appointment" and the telephone number: near the top, and after the content."""
-    return {"clinic": context.get("clinic"), "where": where}
+    return {"practice": context.get("practice"), "where": where}
