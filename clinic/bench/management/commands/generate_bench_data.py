@@ -1,14 +1,24 @@
 """
 Fills the database with a large, realistic clinic for benchmarks and query-plan checks.
 
-Defaults: 10,000 articles, 300 condition pages, 5,000 references, 40 tags, 12 practitioners.
-Rows are written with bulk_create; the Markdown of a few model pages is rendered once through
-the real renderer and its stored HTML reused, so the pages look like real ones at a fraction of
-the time. Refuses to run on a database that already has articles unless --replace is given.
+Defaults: 10,000 articles, 300 condition pages, 5,000 references, 40 tags, 12 practitioners;
+`--posts 100000` for the scale benchmark (bench_scale), about 0.5 ms per article plus what
+PostgreSQL's search trigger and indexes take.
+
+Every article has its own text, drawn at random from clinical phrases (clinic/bench/vocabulary.py):
+its condition page's subject, treatments, outcomes, study designs, so common words match some
+articles, not all of them. Rows are written with bulk_create, with what a save would store: the
+body's HTML (headings and paragraphs made directly from the generated text; one article in 250
+goes through the real Markdown renderer with its citations), the reference list, the search
+text, and the related-articles list (blog/related.py; here ranked among the articles of the same
+condition page by shared tags, then newest, which is what a save would find for most of them).
+Refuses to run on a database that already has articles unless --replace is given.
 """
 
 import datetime
 import random
+from collections import defaultdict
+from html import escape
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -16,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from blog.models import Post, PostReference, Tag
+from clinic.bench import vocabulary
 from clinic.lib import markdown
 from clinic.pages.publishing import Status
 from clinic.practice.models import ClinicSettings, Practitioner
@@ -171,6 +182,8 @@ class Command(BaseCommand):
             cited = rng.sample(references, min(8, len(references)))
             conditions.append(self.condition(rng, i, cited, now))
         conditions = Condition.objects.bulk_create(conditions, batch_size=BATCH)
+        for index, condition in enumerate(conditions):
+            condition.index = index
         ConditionReference.objects.bulk_create(
             (
                 ConditionReference(condition=condition, reference=reference, order=order)
@@ -183,7 +196,11 @@ class Command(BaseCommand):
         posts = []
         for i in range(options["posts"]):
             cited = rng.sample(references, min(5, len(references)))
-            posts.append(self.post(rng, i, cited, practitioners, now, options["posts"]))
+            condition = rng.choice(conditions) if conditions else None
+            post = self.post(rng, i, cited, practitioners, now, options["posts"], condition)
+            post.tag_ids = [tag.pk for tag in rng.sample(tags, min(3, len(tags)))]
+            posts.append(post)
+        self.fill_related(posts)
         posts = Post.objects.bulk_create(posts, batch_size=BATCH)
         PostReference.objects.bulk_create(
             (
@@ -195,20 +212,43 @@ class Command(BaseCommand):
         )
         Post.tags.through.objects.bulk_create(
             (
-                Post.tags.through(post_id=post.pk, tag_id=tag.pk)
+                Post.tags.through(post_id=post.pk, tag_id=tag_id)
                 for post in posts
-                for tag in rng.sample(tags, min(3, len(tags)))
+                for tag_id in post.tag_ids
             ),
             batch_size=BATCH,
         )
         if conditions:
             Post.conditions.through.objects.bulk_create(
                 (
-                    Post.conditions.through(post_id=post.pk, condition_id=rng.choice(conditions).pk)
+                    Post.conditions.through(post_id=post.pk, condition_id=post.condition.pk)
                     for post in posts
                 ),
                 batch_size=BATCH,
             )
+        # related_ids name other articles by id: known only now, after the insert.
+        for post in posts:
+            post.related_ids = [posts[index].pk for index in post.related_indexes]
+        Post.objects.bulk_update(posts, ["related_ids"], batch_size=BATCH)
+
+    def fill_related(self, posts, limit=12, window=200):
+        """What blog/related.py would store, ranked within each condition page's articles."""
+        by_condition = defaultdict(list)
+        for index, post in enumerate(posts):
+            if post.status == Status.PUBLISHED:
+                by_condition[id(post.condition)].append(index)
+        for post in posts:
+            group = by_condition[id(post.condition)]
+            tags = set(post.tag_ids)
+            # The newest `window` of the group (the list is oldest first), best shared first.
+            scored = sorted(
+                (
+                    (-len(tags.intersection(posts[index].tag_ids)), -index)
+                    for index in group[-window:]
+                    if posts[index] is not post
+                ),
+            )
+            post.related_indexes = [-index for _, index in scored[:limit]]
 
     def reference(self, rng, i):
         family = SURNAMES[i % len(SURNAMES)]
@@ -239,37 +279,56 @@ class Command(BaseCommand):
         )
         return rendered.html, references_html + "</ol>", search_text
 
-    def post(self, rng, i, cited, practitioners, now, total):
-        if i % 250 == 0 or not hasattr(self, "_post_html"):
+    def post(self, rng, i, cited, practitioners, now, total, condition=None):
+        topic = self.condition_topic(condition.index) if condition else "back pain"
+        paragraphs = [vocabulary.paragraph(rng, topic, rng.randrange(3, 6)) for _ in range(4)]
+        heading = rng.choice(["What the trials found", "What to expect", "Is it safe?"])
+        if i % 250 == 0 or not hasattr(self, "_references_html"):
+            # Through the real renderer: citations numbered, the reference list built.
             source = "\n\n".join(
-                [paragraph(rng) + f" [@{cited[0].key}]", "## What the trials found"]
-                + [paragraph(rng) + f" [@{ref.key}]" for ref in cited[1:]]
-                + ["- " + sentence(rng, 8) for _ in range(4)]
+                [paragraphs[0] + f" [@{cited[0].key}]", f"## {heading}"]
+                + [
+                    text + f" [@{ref.key}]"
+                    for text, ref in zip(paragraphs[1:], cited[1:], strict=False)
+                ]
             )
-            self._post_html = self.rendered(rng, source, cited)
-        body_html, references_html, search_text = self._post_html
+            body_html, self._references_html, search_text = self.rendered(rng, source, cited)
+        else:
+            source = "\n\n".join([paragraphs[0], f"## {heading}", *paragraphs[1:]])
+            body_html = "\n".join(
+                [f"<p>{escape(paragraphs[0])}</p>", f"<h2>{escape(heading)}</h2>"]
+                + [f"<p>{escape(text)}</p>" for text in paragraphs[1:]]
+            )
+            search_text = " ".join([paragraphs[0], heading, *paragraphs[1:]])
         # Most are live; a few are drafts or scheduled, as on a real site.
         status = Status.DRAFT if i % 50 == 7 else Status.PUBLISHED
         published_at = now - datetime.timedelta(hours=(total - i) * 7)
         if i % 97 == 3:
             published_at = now + datetime.timedelta(days=1 + i % 30)
-        summary = sentence(rng, 24)
+        summary = vocabulary.sentence(rng, topic)
         post = Post(
-            title=sentence(rng, 6)[:-1].capitalize(),
+            title=vocabulary.title(rng, topic)[:200],
             slug=f"bench-article-{i}",
             author=practitioners[i % len(practitioners)],
             summary=summary,
-            body=f"Generated article {i}.",
+            body=source,
             body_html=body_html,
-            references_html=references_html,
+            references_html=self._references_html,
             search_text=search_text,
             excerpt=summary,
-            reading_minutes=3,
+            reading_minutes=max(1, round(len(search_text.split()) / 200)),
             status=status,
             published_at=published_at,
         )
         post.cited = cited
+        post.condition = condition
         return post
+
+    @staticmethod
+    def condition_topic(i):
+        topic = vocabulary.CONDITIONS[i % len(vocabulary.CONDITIONS)]
+        rounds = i // len(vocabulary.CONDITIONS)
+        return f"{topic} ({rounds + 1})" if rounds else topic
 
     def condition(self, rng, i, cited, now):
         if i % 50 == 0 or not hasattr(self, "_condition_html"):
@@ -280,7 +339,7 @@ class Command(BaseCommand):
             self._condition_html = self.rendered(rng, source, cited)
         body_html, references_html, search_text = self._condition_html
         condition = Condition(
-            name=f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} {i}",
+            name=self.condition_topic(i)[0].upper() + self.condition_topic(i)[1:],
             slug=f"bench-condition-{i}",
             summary=sentence(rng, 20),
             excerpt=sentence(rng, 20),
