@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format bench bench-faults serve lock chromium wrk clean
+.PHONY: install run test test-postgres lint format bench bench-scale bench-faults serve lock chromium wrk clean
 
 $(STAMP):
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13, python3.12 or python3)."; exit 1; }
@@ -64,6 +64,14 @@ bench: install wrk
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE clinic_bench" >/dev/null
 	DEBUG=true DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/12} \
 		$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# Every public page type's uncached cost at 1,000 and at 100,000 articles, and the ratio, in one
+# process (database clinic_scale); generating 100,000 articles takes several minutes.
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic_scale
+bench-scale: install
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$(notdir $(SCALE_DATABASE_URL))'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(notdir $(SCALE_DATABASE_URL))" >/dev/null
+	DEBUG=true DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python manage.py bench_scale $(BENCH_ARGS)
 
 # Redis hung or gone, PostgreSQL gone for 20 s: gunicorn behind TCP proxies this command controls
 # (1,000 articles in database clinic_faults, Redis db 12), about two minutes.
