@@ -38,6 +38,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", default="bench-scale.json", help="Where to write the results."
         )
+        parser.add_argument("--conditions", type=int, default=300)
+        parser.add_argument("--references", type=int, default=5_000)
         parser.add_argument(
             "--reuse", action="store_true", help="Measure the data already there (one size)."
         )
@@ -52,7 +54,14 @@ class Command(BaseCommand):
             if not options["reuse"]:
                 self.stdout.write(f"Generating {size:,} articles…")
                 started = time.perf_counter()
-                call_command("generate_bench_data", posts=size, replace=True, stdout=self.stdout)
+                call_command(
+                    "generate_bench_data",
+                    posts=size,
+                    conditions=options["conditions"],
+                    references=options["references"],
+                    replace=True,
+                    stdout=self.stdout,
+                )
                 self.stdout.write(f"  in {time.perf_counter() - started:.0f} s")
             results[size] = self.measure(options["requests"])
             self.print_size(size, results[size])
@@ -78,7 +87,8 @@ class Command(BaseCommand):
 
         posts = Post.objects.published().order_by("-published_at")
         post = posts[min(500, posts.count() - 1)]
-        condition = Condition.objects.published().order_by("name")[100]
+        conditions = Condition.objects.published().order_by("name")
+        condition = conditions[min(100, conditions.count() - 1)]
         tag = Tag.objects.order_by("slug").first()
         year = post.published_at.year
         month = post.published_at.month
