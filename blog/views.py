@@ -1,5 +1,6 @@
 import datetime
 
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -97,11 +98,14 @@ def related_posts(post, limit=3):
     newest = (
         Post.objects.published().exclude(pk=post.pk).order_by("-published_at", "-pk")[: limit + 1]
     )
-    rows = (
-        published_posts()
-        .exclude(pk=post.pk)
-        .filter(Q(pk__in=stored) | Q(pk__in=newest.values("pk")))
-    )
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: a UNION of two index scans; with OR it read the whole table (73 ms).
+        ids = Post.objects.filter(pk__in=stored).values("pk").union(newest.values("pk"), all=True)
+        condition = Q(pk__in=ids)
+    else:
+        # SQLite cannot limit inside a UNION; it answers this OR with two rowid lookups.
+        condition = Q(pk__in=stored) | Q(pk__in=newest.values("pk"))
+    rows = published_posts().exclude(pk=post.pk).filter(condition)
     order = {pk: index for index, pk in enumerate(stored)}
     rows = sorted(
         rows, key=lambda row: (order.get(row.pk, len(order)), -row.published_at.timestamp())
