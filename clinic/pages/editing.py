@@ -9,17 +9,15 @@ permissions as the admin page it serves.
 import json
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from clinic.pages import autosave, checks, inline_images
-from clinic.pages.editor import staff_only
+from clinic.pages.editor import preview_paused, staff_only
 from clinic.references.models import Reference
 from clinic.references.numbering import render_live_preview
 
@@ -30,21 +28,8 @@ MAX_RESULTS = 20
 @staff_only
 def preview(request):
     """The Markdown rendered as patients will see it, and the writing checks of the text."""
-    if is_ratelimited(
-        request,
-        group="editor-preview",
-        key="user",
-        rate=f"{settings.PREVIEW_RATE_PER_MINUTE}/m",
-        increment=True,
-    ):
-        return JsonResponse(
-            {
-                "error": "The preview is paused for a moment: more than "
-                f"{settings.PREVIEW_RATE_PER_MINUTE} previews in a minute. It comes back by "
-                "itself."
-            },
-            status=429,
-        )
+    if paused := preview_paused(request):
+        return JsonResponse({"error": paused}, status=429)
     content = request.POST.get("content")
     if content is None:
         return JsonResponse({"error": "Nothing to preview."}, status=400)

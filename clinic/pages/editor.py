@@ -34,15 +34,12 @@ def staff_only(view):
     return wrapped
 
 
-def preview_error(message, status=400):
-    return HttpResponse(format_html('<p class="preview-error">{}</p>', message), status=status)
+def preview_paused(request) -> str:
+    """The message to show when this person has asked for too many previews this minute.
 
-
-@require_POST
-@staff_only
-def markdownify(request):
-    # Per person, through the shared cache (django-ratelimit): the preview renders on every
-    # pause in typing, so this is generous for a person and a brake for a script.
+    Per person, through the shared cache (django-ratelimit): the preview renders on every
+    pause in typing, so the limit is generous for a person and a brake for a script. Both
+    previews (markdownx's and the editor's with its writing checks) count together."""
     if is_ratelimited(
         request,
         group="editor-preview",
@@ -50,11 +47,22 @@ def markdownify(request):
         rate=f"{settings.PREVIEW_RATE_PER_MINUTE}/m",
         increment=True,
     ):
-        return preview_error(
+        return (
             "The preview is paused for a moment: more than "
-            f"{settings.PREVIEW_RATE_PER_MINUTE} previews in a minute. It comes back by itself.",
-            status=429,
+            f"{settings.PREVIEW_RATE_PER_MINUTE} previews in a minute. It comes back by itself."
         )
+    return ""
+
+
+def preview_error(message, status=400):
+    return HttpResponse(format_html('<p class="preview-error">{}</p>', message), status=status)
+
+
+@require_POST
+@staff_only
+def markdownify(request):
+    if paused := preview_paused(request):
+        return preview_error(paused, status=429)
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest(

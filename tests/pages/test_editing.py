@@ -338,3 +338,18 @@ def test_editors_may_add_practitioner_profiles(client, personas):
     client.logout()
     login(client, personas.practitioner_user)
     assert client.get(reverse("admin:clinic_practitioner_add")).status_code == 403
+
+
+def test_the_editor_preview_shares_the_per_person_rate_limit(client, personas, settings):
+    """The editor's preview (with its writing checks) and markdownx's count together."""
+    settings.PREVIEW_RATE_PER_MINUTE = 3
+    client.force_login(personas.practitioner_user)
+    assert client.post(reverse("markdownx_markdownify"), {"content": "x"}).status_code == 200
+    for _ in range(2):
+        assert client.post(PREVIEW, {"content": "x"}).status_code == 200
+    response = client.post(PREVIEW, {"content": "x"})
+    assert response.status_code == 429
+    assert response.json() == {
+        "error": "The preview is paused for a moment: more than 3 previews in a minute. "
+        "It comes back by itself."
+    }
