@@ -159,7 +159,14 @@ except ValueError as error:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL;",
+        # Writers take the write lock when their transaction begins (not half-way, when SQLite
+        # could only refuse with "database is locked"), and wait up to 10 s for each other: two
+        # saves at the same instant run one after the other (clinic/pages/admin.py).
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 10,
+    }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,7 +5,12 @@ workflow panel and its step views (admin_workflow.py), and history (admin_histor
 module keeps who sees what and the one save path.
 """
 
+import contextlib
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.db.models import Q
 from django.urls import path, reverse
 from reversion.admin import VersionAdmin
@@ -105,8 +110,25 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # One save writes the page, its references and its tags: one content change, so the
         # page cache moves its generation once, after the commit (clinic.lib.changes).
-        with changes.one_change():
+        with changes.one_change(), contextlib.ExitStack() as saving:
+            if object_id is not None and request.method == "POST":
+                # No lost update: the edit stamp is checked (EditStampForm.clean) and the page
+                # written while this save holds the page's row, so of two saves at the same
+                # instant the second waits, then sees the first's stamp and is refused.
+                saving.enter_context(transaction.atomic(using=router.db_for_write(self.model)))
+                page = self.lock_for_save(request, object_id)
+                if page is not None:
+                    history.keep_baseline(page)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def lock_for_save(self, request, object_id):
+        """The page's row, locked until the save's transaction ends (on PostgreSQL; SQLite's
+        IMMEDIATE transactions, in settings, already let one writer in at a time)."""
+        queryset = self.get_queryset(request).select_for_update(of=("self",))
+        try:
+            return queryset.get(pk=unquote(object_id))
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None  # the admin answers an unknown page as usual
 
     def save_model(self, request, obj, form, change):
         """Write the row, not yet rendered: the page renders once, in save_related, after its
@@ -216,6 +238,4 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
         context = dict(extra_context or {})
         if obj is not None:
             context["workflow"] = workflow_panel(request, obj)
-            if request.method == "POST":
-                history.keep_baseline(obj)
         return super().change_view(request, object_id, form_url, context)
