@@ -110,15 +110,7 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # One save writes the page, its references and its tags: one content change, so the
         # page cache moves its generation once, after the commit (clinic.lib.changes).
-        with changes.one_change(), contextlib.ExitStack() as saving:
-            if object_id is not None and request.method == "POST":
-                # No lost update: the edit stamp is checked (EditStampForm.clean) and the page
-                # written while this save holds the page's row, so of two saves at the same
-                # instant the second waits, then sees the first's stamp and is refused.
-                saving.enter_context(transaction.atomic(using=router.db_for_write(self.model)))
-                page = self.lock_for_save(request, object_id)
-                if page is not None:
-                    history.keep_baseline(page)
+        with changes.one_change():
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def lock_for_save(self, request, object_id):
@@ -234,8 +226,19 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if obj is not None:
-            context["workflow"] = workflow_panel(request, obj)
-        return super().change_view(request, object_id, form_url, context)
+        with contextlib.ExitStack() as saving:
+            if request.method == "POST":
+                # No lost update: the save holds the page's row from here to its commit, so the
+                # edit stamp is checked (EditStampForm.clean) against the latest save and the
+                # page written before anyone else may do the same. Of two saves at the same
+                # instant, the second waits, then finds the first's stamp and is refused.
+                saving.enter_context(transaction.atomic(using=router.db_for_write(self.model)))
+                obj = self.lock_for_save(request, object_id)
+            else:
+                obj = self.get_object(request, object_id)
+            context = dict(extra_context or {})
+            if obj is not None:
+                context["workflow"] = workflow_panel(request, obj)
+                if request.method == "POST":
+                    history.keep_baseline(obj)
+            return super().change_view(request, object_id, form_url, context)

@@ -82,6 +82,23 @@ def field_value(html, name):
     return match.group(1)
 
 
+def post_at_once(editors, path, datas):
+    """Each editor POSTs their data to `path`, released together by a barrier."""
+    barrier = threading.Barrier(len(editors))
+    answers = [None] * len(editors)
+
+    def save(index):
+        barrier.wait()
+        answers[index] = editors[index].request(path, datas[index])
+
+    threads = [threading.Thread(target=save, args=(index,)) for index in range(len(editors))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
 def session_of(user):
     client = Client()
     client.force_login(user)
@@ -122,22 +139,14 @@ def test_two_saves_at_the_same_instant_one_wins_the_other_is_told(personas, tmp_
             texts = [f"Trial {trial}: the words of editor {name}." for name in ("one", "two")]
             forms = [editor.open_form(change_url) for editor in editors]
             assert forms[0]["edit_stamp"] == forms[1]["edit_stamp"]
-            barrier = threading.Barrier(2)
-            answers = [None, None]
-
-            def save(index):
-                data = post_data(
-                    personas.practitioner, title=post.title, slug=post.slug, body=texts[index]
-                )
-                data.update(forms[index])
-                barrier.wait()
-                answers[index] = editors[index].request(change_url, data)
-
-            threads = [threading.Thread(target=save, args=(index,)) for index in (0, 1)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            datas = [
+                {
+                    **post_data(personas.practitioner, title=post.title, slug=post.slug, body=text),
+                    **form,
+                }
+                for text, form in zip(texts, forms, strict=True)
+            ]
+            answers = post_at_once(editors, change_url, datas)
 
             statuses = [status for status, _, _ in answers]
             assert sorted(statuses) == [200, 302], (trial, statuses, answers)
