@@ -195,6 +195,9 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Each process keeps its own copy of the pages it serves, up to this size, and serves them
+    # without a round trip while Redis vouches for the generation (clinic/ops/near_cache.py).
+    NEAR_CACHE_BYTES = envint("NEAR_CACHE_MB", 32) * 1024 * 1024
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -46,13 +46,13 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from clinic.lib import changes
-from clinic.ops import resilient_cache
+from clinic.ops import near_cache, resilient_cache
 from clinic.ops.headers import add_missing
+from clinic.ops.near_cache import GENERATION_KEY
 from clinic.pages import registry
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
 # Headers that belong to one visitor or one connection and are never replayed.
 SKIPPED_HEADERS = {"set-cookie", "content-length", "connection", "transfer-encoding"}
 
@@ -73,6 +73,7 @@ def _new_generation():
     # A fresh start (first use, or Redis emptied) must never match a page stored before it.
     generation = time.time_ns()
     cache.set(GENERATION_KEY, generation, None)
+    generation_moved()
     return generation
 
 
@@ -82,6 +83,15 @@ def bump_generation():
         cache.incr(GENERATION_KEY)
     except ValueError:  # no generation yet (or evicted): start a new one
         _new_generation()
+    else:
+        generation_moved()
+
+
+def generation_moved():
+    """Every app server's own copies of pages (clinic/ops/near_cache.py) are out of date."""
+    if near_cache.enabled():
+        near_cache.watch().forget()
+        near_cache.notify()
 
 
 def content_changed(sender, **kwargs):
@@ -327,9 +337,11 @@ class PageLookup:
 
     @property
     def stored(self):
-        """The stored page, if it is current."""
+        """The stored page, (generation, expires_at, status, headers, content), if current."""
         stored = self.found.get(self.key)
-        return stored if stored is not None and stored[0] == self.generation else None
+        if stored is None or len(stored) != 5 or stored[0] != self.generation:
+            return None  # (a page stored by an older version of this code has four parts)
+        return stored
 
     def remember_fragments(self):
         used = tuple(dict.fromkeys(self.used))
@@ -345,8 +357,8 @@ _current: contextvars.ContextVar[PageLookup | None] = contextvars.ContextVar(
 )
 
 
-def lookup(environ) -> PageLookup:
-    key = environ_key(environ)
+def lookup(environ, key=None) -> PageLookup:
+    key = key or environ_key(environ)
     with _known_lock:
         fragments = _known_fragments.get(key, ())
     asked = [GENERATION_KEY, NEXT_KEY, key, *fragments]
@@ -365,23 +377,38 @@ def fast_path(application):
         if page_cache_seconds() <= 0 or not environ_is_cacheable(environ):
             return application(environ, start_response)
         started = time.perf_counter()
-        looked = lookup(environ)
+        key = environ_key(environ)
+        near = near_cache.enabled()
+        if near:
+            # This server's own copy, while it knows the generation: no round trip at all.
+            generation = near_cache.watch().current()
+            stored = near_cache.copies.get(key, generation) if generation is not None else None
+            if stored is not None:
+                return answer(environ, start_response, stored, started)
+        looked = lookup(environ, key)
         if looked.stored is None:
             environ["clinic.page_cache"] = looked
             return application(environ, start_response)
-        _, status, headers, content = looked.stored
-        etag = next((value for name, value in headers if name.lower() == "etag"), None)
-        if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-            status, content = 304, b""
-            headers = [(n, v) for n, v in headers if n.lower() not in ("content-type",)]
-        headers = [*headers, ("Content-Length", str(len(content))), ("X-Page-Cache", "hit")]
-        # Stored below the middleware that adds them: the same headers as any other answer.
-        headers = add_missing(headers, environ_scheme(environ) == "https")
-        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
-        log_hit(environ, status, started)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]
+        if near:
+            near_cache.copies.put(key, looked.generation, looked.stored[1], looked.stored)
+        return answer(environ, start_response, looked.stored, started)
 
     return app
+
+
+def answer(environ, start_response, stored, started):
+    """A stored page as the WSGI answer (304 when the visitor has it already)."""
+    _, _, status, headers, content = stored
+    etag = next((value for name, value in headers if name.lower() == "etag"), None)
+    if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+        status, content = 304, b""
+        headers = [(n, v) for n, v in headers if n.lower() not in ("content-type",)]
+    headers = [*headers, ("Content-Length", str(len(content))), ("X-Page-Cache", "hit")]
+    # Stored below the middleware that adds them: the same headers as any other answer.
+    headers = add_missing(headers, environ_scheme(environ) == "https")
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+    log_hit(environ, status, started)
+    return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]
 
 
 def log_hit(environ, status, started):
@@ -458,11 +485,14 @@ class PageCacheMiddleware:
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in SKIPPED_HEADERS
         ]
-        cache.set(key, (generation, response.status_code, headers, content), seconds)
+        stored = (generation, time.time() + seconds, response.status_code, headers, content)
+        cache.set(key, stored, seconds)
+        if near_cache.enabled():
+            near_cache.copies.put(key, generation, stored[1], stored)
         return True
 
     def replay(self, stored):
-        _, status, headers, content = stored
+        _, _, status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
