@@ -20,6 +20,7 @@ and answers from it without asking Redis, as long as it knows the current *gener
 Only with a Redis cache: without REDIS_URL the page cache is in-process already.
 """
 
+import contextlib
 import os
 import threading
 import time
@@ -52,12 +53,11 @@ def notify():
     """Tell every process that the generation moved (after it has been written)."""
     if getattr(cache, "degraded", False):
         return
-    try:
-        client = redis_client()
-        if client is not None:
+    client = redis_client()
+    if client is not None:
+        # On failure, the others read the generation again within RECHECK_SECONDS.
+        with contextlib.suppress(*REDIS_ERRORS):
             client.publish(channel(), b"")
-    except REDIS_ERRORS:
-        pass  # the others read the generation again within RECHECK_SECONDS
 
 
 class Watch:
@@ -122,10 +122,8 @@ class Watch:
 
     def reset(self):
         if self.pubsub is not None:
-            try:
+            with contextlib.suppress(*REDIS_ERRORS):
                 self.pubsub.close()
-            except REDIS_ERRORS:
-                pass
         self.pubsub = None
         self.generation = None
 
@@ -190,4 +188,6 @@ def watch():
 
 
 def enabled():
-    return getattr(settings, "NEAR_CACHE_BYTES", 32 * 1024 * 1024) > 0 and redis_client() is not None
+    if getattr(settings, "NEAR_CACHE_BYTES", 32 * 1024 * 1024) <= 0:
+        return False
+    return redis_client() is not None
