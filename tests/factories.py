@@ -37,7 +37,8 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     container_title_short = "BMJ"
     year = 2020
     volume = "370"
-    pages = "m1"
+    # Each its own first page: the same journal, year, volume and first page is the same source.
+    pages = factory.Sequence(lambda n: f"e{n + 1}")
     study_type = Reference.StudyType.RCT
 
 

@@ -89,9 +89,7 @@ def format_references(items: list[dict], style: str = "vancouver") -> list[Forma
     ``html`` is escaped throughout and marked safe: it contains only the
     style's own markup (such as <i> for AMA journal titles), and no links.
     """
-    if style not in STYLES:
-        raise ValueError(f"Unknown citation style {style!r}; choose from {sorted(STYLES)}")
-    prepared = [_prepare(item, key=f"ref{number}") for number, item in enumerate(items)]
+    prepared = _prepare_all(items, style)
     with _lock:
         texts = _render(prepared, style, formatter.plain)
         htmls = _render(prepared, style, formatter.html)
@@ -99,6 +97,20 @@ def format_references(items: list[dict], style: str = "vancouver") -> list[Forma
         Formatted(text=_finish(text, _SHOW_TEXT), html=mark_safe(_finish(html, _SHOW_HTML)))
         for text, html in zip(texts, htmls, strict=True)
     ]
+
+
+def format_texts(items: list[dict], style: str = "vancouver") -> list[str]:
+    """The plain text of ``format_references`` only, in half the time (an import preview)."""
+    prepared = _prepare_all(items, style)
+    with _lock:
+        texts = _render(prepared, style, formatter.plain)
+    return [_finish(text, _SHOW_TEXT) for text in texts]
+
+
+def _prepare_all(items: list[dict], style: str) -> list[dict]:
+    if style not in STYLES:
+        raise ValueError(f"Unknown citation style {style!r}; choose from {sorted(STYLES)}")
+    return [_prepare(item, key=f"ref{number}") for number, item in enumerate(items)]
 
 
 def format_reference(item: dict, style: str = "vancouver") -> Formatted:

@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from clinic.citations import formats, identifiers
-from clinic.citations.style import format_references
+from clinic.citations.style import format_texts
 from clinic.pages import reference_review
 from clinic.practice.models import ClinicSettings
 from clinic.references import completion, exporting, importing, numbering
@@ -115,13 +115,15 @@ def _chosen(request) -> set[int]:
 
 
 def _preview_context(candidates, fmt, error=None, chosen=None):
-    # Each readable record as the page will print it, formatted in one citeproc run.
+    # Each readable record as the page will print it, formatted in one citeproc run (plain text
+    # only). A record already in the library shows the library's own line instead.
     readable = [c for c in candidates if c.reference is not None and not c.errors]
+    readable = [c for c in readable if c.duplicate_of is None]
     style = ClinicSettings.load().citation_style
     for candidate, formatted in zip(
-        readable, format_references([c.reference.to_csl() for c in readable], style), strict=True
+        readable, format_texts([c.reference.to_csl() for c in readable], style), strict=True
     ):
-        candidate.formatted = formatted.text
+        candidate.formatted = formatted
     for candidate in candidates:
         # First showing: ticked when importable and not doubtful. Shown again (after a
         # correction or a completion): what the person had ticked, if it can still be imported.
@@ -283,10 +285,18 @@ class ReferenceForm(forms.ModelForm):
         return cleaned
 
     def _offer_existing(self, cleaned):
-        """Refuse a copy of a source already in the library, and link to that record."""
-        probe = Reference(
-            pk=self.instance.pk, title=cleaned.get("title") or "", year=cleaned.get("year")
-        )
+        """Refuse a copy of a source already in the library, and link to that record.
+
+        The import preview's rules (importing.Library): the same DOI or PMID; the same journal,
+        year, volume and first page; or the same title once case, accents and punctuation are
+        ignored. The message stands beside the field that matched.
+        """
+        probe = Reference(pk=self.instance.pk, year=cleaned.get("year"))
+        for name in (
+            "title", "container_title", "container_title_short", "volume", "pages",
+            "article_number",
+        ):  # fmt: skip
+            setattr(probe, name, cleaned.get(name) or "")
         for name, normalise in (
             ("doi", identifiers.normalise_doi),
             ("pmid", identifiers.normalise_pmid),
@@ -295,23 +305,18 @@ class ReferenceForm(forms.ModelForm):
                 setattr(probe, name, normalise(cleaned.get(name)) if cleaned.get(name) else "")
             except ValueError:
                 setattr(probe, name, "")  # the model's own check reports it
-        existing = importing.find_duplicate(probe)
-        if existing is None:
+        duplicate = importing.find_duplicate(probe)
+        if duplicate is None:
             return
-        if probe.doi and existing.doi.lower() == probe.doi.lower():
-            field, what = "doi", "this DOI"
-        elif probe.pmid and existing.pmid == probe.pmid:
-            field, what = "pmid", "this PMID"
-        else:
-            field, what = "title", "this title and year"
+        field = duplicate.field if duplicate.field in self.fields else "title"
         self.add_error(
             field,
             format_html(
                 'A reference with {} is already in the library: <a href="{}">{}</a>. '
                 "Cite that one instead of adding a copy.",
-                what,
-                existing.get_admin_url(),
-                existing.key,
+                duplicate.what,
+                duplicate.reference.get_admin_url(),
+                duplicate.reference.key,
             ),
         )
 

@@ -50,6 +50,17 @@ _BINARY_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass
+class Duplicate:
+    """A record already in the library, and why it is taken for the same source."""
+
+    pk: int
+    # The field the match is shown beside, and what matched, for the message.
+    field: str
+    what: str
+    reference: Reference | None = None
+
+
+@dataclass
 class Candidate:
     """One record of an import: what was read, the unsaved Reference, and what stands in its way."""
 
@@ -61,7 +72,7 @@ class Candidate:
     warnings: list[str] = field(default_factory=list)
     # Reasons the record cannot be saved (a required field missing, an invalid DOI).
     errors: list[str] = field(default_factory=list)
-    duplicate_of: Reference | None = None
+    duplicate: Duplicate | None = None
     duplicate_in_batch: int | None = None
     # How the reference list will print it (filled for the preview only).
     formatted: str = ""
@@ -99,96 +110,102 @@ class Candidate:
         return (
             self.reference is not None
             and not self.errors
-            and self.duplicate_of is None
+            and self.duplicate is None
             and self.duplicate_in_batch is None
         )
 
+    @property
+    def duplicate_of(self) -> Reference | None:
+        return self.duplicate.reference if self.duplicate else None
 
-def find_duplicate(reference: Reference, library: "Library | None" = None) -> Reference | None:
-    """The library's copy of this source.
 
-    The reference form (no ``library``) looks for the same DOI, PMID, or title and year. An
-    import preview passes the ``Library`` and also looks for the same journal, year, volume and
-    first page (or article number), or the same title once case, accents and punctuation are
-    ignored (and the same year, when both have one). A title read into the wrong field (a
-    pasted list with the journal first) still finds its record: the journal field is compared
-    with the library's titles too.
-    """
-    others = Reference.objects.exclude(pk=reference.pk) if reference.pk else Reference.objects
-    for name in ("doi", "pmid"):
-        value = getattr(reference, name)
-        if not value:
-            continue
-        if library is not None:
-            match = library.by_identifier(name, value)
-        else:
-            match = others.filter(**{f"{name}__iexact": value}).first()
-        if match and match.pk != reference.pk:
-            return match
-    if library is None:
-        # The reference form: an exact title of the same year is a copy.
-        title = normalise_title(reference.title)
-        same_year = others.filter(year=reference.year) if reference.year and title else None
-        for candidate in same_year.only("pk", "key", "title") if same_year is not None else []:
-            if normalise_title(candidate.title) == title:
-                return candidate
-        return None
-    for match in library.by_citation(reference):
-        if match.pk != reference.pk:
-            return match
-    for text in (reference.title, reference.container_title):
-        for match in library.by_title(text):
-            if match.pk == reference.pk:
-                continue
-            if not (reference.year and match.year) or reference.year == match.year:
-                return match
-    return None
+# A title is normalised in about 10 microseconds; the library's titles and journals repeat from
+# one preview to the next, so each is normalised once per process.
+_normalised = functools.lru_cache(maxsize=20_000)(normalise_title)
+
+
+def find_duplicate(reference: Reference) -> Duplicate | None:
+    """The library's copy of this source (the reference form: one record, one library read)."""
+    duplicate = Library().find(reference)
+    if duplicate is not None:
+        duplicate.reference = Reference.objects.filter(pk=duplicate.pk).first()
+        if duplicate.reference is None:  # deleted meanwhile
+            return None
+    return duplicate
 
 
 class Library:
-    """The library's titles and citations, read once for a whole preview."""
+    """The library's identifiers, citations, titles and keys, read in one query.
+
+    A record is taken for a copy of a library reference with the same DOI or PMID; the same
+    journal, year, volume and first page (or article number); or the same title once case,
+    accents and punctuation are ignored (and the same year, when both have one). A title read
+    into the wrong field (a pasted list with the journal first) still finds its record: the
+    journal field is compared with the library's titles too. The import preview and the
+    reference form use the same rules.
+    """
+
+    _FIELDS = (
+        *("pk", "key", "title", "year", "container_title", "container_title_short", "volume"),
+        *("pages", "article_number", "doi", "pmid"),
+    )
 
     def __init__(self):
-        self._titles: dict[str, list[Reference]] = {}
-        self._citations: dict[tuple, list[Reference]] = {}
-        self._identifiers: dict[tuple[str, str], Reference] = {}
-        fields = ["pk", "key", "title", "year", "container_title", "container_title_short"]
-        fields += ["volume", "pages", "article_number", "doi", "pmid"]
-        # One query; journals repeat across a library, so each name is normalised once.
-        journals = functools.lru_cache(maxsize=4096)(normalise_title)
-        for ref in Reference.objects.only(*fields):
-            title = normalise_title(ref.title)
+        # Lower-case: "Cherkin2009" beside "cherkin2009" would be two keys that read as one.
+        self.keys: set[str] = set()
+        self._titles: dict[str, list[tuple[int, int | None]]] = {}
+        self._citations: dict[tuple, list[int]] = {}
+        self._identifiers: dict[tuple[str, str], int] = {}
+        rows = Reference.objects.order_by("pk").values_list(*self._FIELDS)
+        for pk, key, title, year, journal, short, volume, pages, number, doi, pmid in rows:
+            self.keys.add(key.lower())
+            title = _normalised(title)
             if len(title) >= 12:
-                self._titles.setdefault(title, []).append(ref)
-            for identity in _citation_identities(ref, journals):
-                self._citations.setdefault(identity, []).append(ref)
-            for name in ("doi", "pmid"):
-                if getattr(ref, name):
-                    self._identifiers[name, getattr(ref, name).lower()] = ref
+                self._titles.setdefault(title, []).append((pk, year))
+            for identity in _citation_identities(journal, short, year, volume, pages, number):
+                self._citations.setdefault(identity, []).append(pk)
+            for name, value in (("doi", doi), ("pmid", pmid)):
+                if value:
+                    self._identifiers.setdefault((name, value.lower()), pk)
 
-    def by_identifier(self, name: str, value: str) -> Reference | None:
-        return self._identifiers.get((name, value.lower()))
+    def find(self, reference: Reference) -> Duplicate | None:
+        """The first library record that is this source, other than the reference itself."""
+        own = reference.pk
+        for name, what in (("doi", "this DOI"), ("pmid", "this PMID")):
+            value = getattr(reference, name)
+            pk = self._identifiers.get((name, value.lower())) if value else None
+            if pk is not None and pk != own:
+                return Duplicate(pk, name, what)
+        identities = _citation_identities(
+            reference.container_title,
+            reference.container_title_short,
+            reference.year,
+            reference.volume,
+            reference.pages,
+            reference.article_number,
+        )
+        for identity in identities:
+            for pk in self._citations.get(identity, []):
+                if pk != own:
+                    field = "article_number" if reference.article_number else "pages"
+                    return Duplicate(pk, field, "this journal, year, volume and first page")
+        for name in ("title", "container_title"):
+            for pk, year in self._titles.get(_normalised(getattr(reference, name)), []):
+                if pk != own and (not (reference.year and year) or reference.year == year):
+                    what = "this title and year" if reference.year and year else "this title"
+                    return Duplicate(pk, name, what)
+        return None
 
-    def by_title(self, text: str) -> list[Reference]:
-        return self._titles.get(normalise_title(text), [])
 
-    def by_citation(self, reference: Reference) -> list[Reference]:
-        found = []
-        for identity in _citation_identities(reference):
-            found += self._citations.get(identity, [])
-        return found
-
-
-def _citation_identities(ref: Reference, normalise=normalise_title) -> list[tuple]:
+def _citation_identities(journal, short, year, volume, pages, number) -> list[tuple]:
     """(journal, year, volume, first page) for each name of the journal (full, abbreviated)."""
-    first = ref.article_number or re.split(r"[-\u2013]", ref.pages or "")[0].strip()
-    if not (ref.year and first):
+    first = number or re.split(r"[-\u2013]", pages or "")[0].strip()
+    if not (year and first):
         return []
-    journals = {normalise(ref.container_title), normalise(ref.container_title_short)}
     return [
-        (journal, ref.year, (ref.volume or "").strip().lower(), first.lower())
-        for journal in journals
-        if journal
+        (name, year, (volume or "").strip().lower(), first.lower())
+        for name in {_normalised(journal), _normalised(short)}
+        if name
     ]
 
 
@@ -274,8 +291,9 @@ def check(
     """
     candidates = []
     seen: dict[tuple[str, str], int] = {}
-    keys: set[str] = set()
     library = Library()
+    # Keys in use or promised to an earlier row, lower-case (see Library.keys).
+    taken = set(library.keys)
     edits = edits or {}
     for number, (source, csl, problems) in enumerate(records, start=1):
         candidate = Candidate(number=number, source=source, csl=csl, warnings=list(problems))
@@ -298,7 +316,7 @@ def check(
         candidate.doubts = find_doubts(reference, csl.get("_confidence"), changed)
         if candidate.errors:
             continue
-        candidate.duplicate_of = find_duplicate(reference, library)
+        candidate.duplicate = library.find(reference)
         for identity in _identities(reference):
             if identity in seen:
                 candidate.duplicate_in_batch = seen[identity]
@@ -306,8 +324,21 @@ def check(
         for identity in _identities(reference):
             seen.setdefault(identity, number)
         if candidate.importable:
-            reference.key = _own_key(csl, keys) or numbering.unique_key(reference, also_taken=keys)
-            keys.add(reference.key)
+            reference.key = _own_key(csl, taken) or numbering.unique_key(
+                reference, also_taken=taken, ask_database=False
+            )
+            taken.add(reference.key.lower())
+    # The library records found as duplicates, in one query.
+    duplicates = [c for c in candidates if c.duplicate is not None]
+    found = Reference.objects.in_bulk({c.duplicate.pk for c in duplicates})
+    for candidate in duplicates:
+        candidate.duplicate.reference = found.get(candidate.duplicate.pk)
+        if candidate.duplicate.reference is None:  # deleted meanwhile: not a duplicate now
+            candidate.duplicate = None
+            if candidate.importable:
+                reference = candidate.reference
+                reference.key = numbering.unique_key(reference, taken, ask_database=False)
+                taken.add(reference.key.lower())
     return candidates
 
 
@@ -579,17 +610,14 @@ def import_references(candidates: list[Candidate], chosen: set[int]) -> list[Ref
 
 
 def _own_key(csl: dict, taken: set[str]) -> str:
-    """The file's own citation key (BibTeX, RIS ID, CSL-JSON id) when it is free and valid."""
+    """The file's own citation key (BibTeX, RIS ID, CSL-JSON id) when it is free and valid.
+
+    ``taken``: the lower-case keys of the library and of the rows above.
+    """
     key = csl.get("id")
     if not isinstance(key, str) or not _KEY_RE.fullmatch(key):
         return ""
-    # "Cherkin2009" beside "cherkin2009" would be two keys that read as one.
-    if (
-        key.lower() in {k.lower() for k in taken}
-        or Reference.objects.filter(key__iexact=key).exists()
-    ):
-        return ""
-    return key
+    return "" if key.lower() in taken else key
 
 
 def _identities(reference: Reference) -> list[tuple[str, str]]:

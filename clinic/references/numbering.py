@@ -88,18 +88,18 @@ def unique_key(reference: Reference, also_taken=frozenset(), *, ask_database=Tru
         name = words[0] if words else "ref"
     base = slugify(name).replace("-", "")[:40] or "ref"
     base += str(reference.year or "")
-    taken = {key for key in also_taken if key.startswith(base)}
+    taken = set()
     if ask_database:
-        taken |= set(
+        taken = set(
             Reference.objects.filter(key__startswith=base)
             .exclude(pk=reference.pk)
             .values_list("key", flat=True)
         )
-    if base not in taken:
-        return base
-    for suffix in "abcdefghijklmnopqrstuvwxyz":
-        if base + suffix not in taken:
-            return base + suffix
+    # Membership only: `also_taken` may hold a whole library's keys (an import's preview).
+    for key in [base, *(base + suffix for suffix in "abcdefghijklmnopqrstuvwxyz")]:
+        if key not in taken and key not in also_taken:
+            return key
+    taken |= {key for key in also_taken if key.startswith(base)}
     return f"{base}-{len(taken)}"
 
 

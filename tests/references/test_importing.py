@@ -152,7 +152,7 @@ def test_keys_in_one_import_do_not_collide(client, personas):
     factories.ReferenceFactory(key="smith2020")
     login(client, "practitioner")
     text = "\n".join(
-        # (Pages m100…: "BMJ 2020;370:m1" is the factory's own reference, found as a duplicate.)
+        # (Pages m100…, not the factory's e1, e2…: those would be found as duplicates.)
         f"Smith J, Jones K. Trial number {n} of needling. BMJ. 2020;370:m{n + 100}."
         for n in range(3)
     )
