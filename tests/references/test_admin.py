@@ -123,21 +123,40 @@ def test_a_reference_needs_a_title_or_a_journal(client, personas):
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "field", "message"),
     [
-        ({"doi": "https://doi.org/10.1001/ARCHINTERNMED.2009.65"}, "with this DOI"),
-        ({"pmid": "PMID: 19433697"}, "with this PMID"),
+        ({"doi": "https://doi.org/10.1001/ARCHINTERNMED.2009.65"}, "doi", "with this DOI"),
+        ({"pmid": "PMID: 19433697"}, "pmid", "with this PMID"),
         (
+            # Case, accents, dashes and punctuation do not make a new title.
             {"title": "A RANDOMIZED trial comparing acupuncture — simulated acupuncture"},
+            "title",
             "with this title and year",
+        ),
+        (
+            # The journal by its abbreviation, the page range shortened: the same article.
+            {"container_title": "Arch Intern Med", "volume": "169", "pages": "858-66"},
+            "pages",
+            "with this journal, year, volume and first page",
+        ),
+        (
+            {"container_title": "ARCHIVES OF INTERNAL MEDICINE.", "volume": "169", "pages": "858"},
+            "pages",
+            "with this journal, year, volume and first page",
         ),
     ],
 )
-def test_a_copy_is_refused_and_the_existing_record_offered(client, personas, fields, message):
+def test_a_copy_is_refused_and_the_existing_record_offered(
+    client, personas, fields, field, message
+):
     existing = factories.ReferenceFactory(
         key="cherkin2009",
         title="A randomized trial comparing acupuncture, simulated acupuncture.",
+        container_title="Archives of Internal Medicine",
+        container_title_short="Arch Intern Med",
         year=2009,
+        volume="169",
+        pages="858-866",
         doi="10.1001/archinternmed.2009.65",
         pmid="19433697",
     )
@@ -146,12 +165,46 @@ def test_a_copy_is_refused_and_the_existing_record_offered(client, personas, fie
     response = client.post(ADD_URL, {**data, **fields})
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'already in the library: <a href="{existing.get_admin_url()}">cherkin2009</a>' in html
-    assert message in html
+    link = f'already in the library: <a href="{existing.get_admin_url()}">cherkin2009</a>'
+    # Beside the field that matched, with a link to the record to cite instead.
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field]
+    assert link in errors[field][0]
+    assert message in errors[field][0]
+    assert link in html
     assert Reference.objects.count() == 1
     # Editing the existing record itself is not a copy of itself.
     data = form_data(client, existing.get_admin_url())
     assert client.post(existing.get_admin_url(), data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"container_title": "Arch Intern Med", "volume": "169", "pages": "859-866"},
+        {"container_title": "Arch Intern Med", "volume": "170", "pages": "858-866"},
+        {"container_title": "Ann Intern Med", "volume": "169", "pages": "858-866"},
+        {
+            "title": "A randomized trial comparing acupuncture, simulated acupuncture",
+            "year": "2010",
+        },
+    ],
+)
+def test_a_different_source_is_not_taken_for_a_copy(client, personas, fields):
+    factories.ReferenceFactory(
+        key="cherkin2009",
+        title="A randomized trial comparing acupuncture, simulated acupuncture.",
+        container_title="Archives of Internal Medicine",
+        container_title_short="Arch Intern Med",
+        year=2009,
+        volume="169",
+        pages="858-866",
+    )
+    assert client.login(username="practitioner", password=PASSWORD)
+    data = {"type": "article-journal", "title": "Other", "authors": "Cherkin, DC", "year": "2009"}
+    response = client.post(ADD_URL, {**data, **fields})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Reference.objects.count() == 2
 
 
 def test_retracted_filter(client, personas):

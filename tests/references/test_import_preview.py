@@ -209,6 +209,39 @@ def test_another_article_of_the_same_journal_is_not_a_duplicate(library):
     assert candidate.duplicate_of is None
 
 
+def test_a_duplicate_row_shows_the_library_record_it_matches(client, personas, library):
+    login(client)
+    text = "Furlan A. A review. Cochrane Database Syst Rev. 2005;(1):CD001351.\n" + GOOD.replace(
+        "2009", "2008"
+    ).replace("858-66", "900-7")
+    html = client.post(URL, {"text": text}).content.decode()
+    existing = Reference.objects.get(key="furlan2005")
+    row = re.search(r'<tr id="reference-1".*?</tr>', html, re.S).group(0)
+    assert f'Already in the library as <a href="{existing.get_admin_url()}">furlan2005</a>' in row
+    assert f"In the library:</span> {existing.formatted_text}" in row
+    assert "As it will appear" not in row
+    assert "As it will appear" in re.search(r'<tr id="reference-2".*?</tr>', html, re.S).group(0)
+
+
+def test_the_preview_reads_the_library_once_whatever_its_length(
+    client, personas, library, django_assert_max_num_queries
+):
+    """Duplicates and keys for every row come from one read of the library (not a query per
+    row, which made 200 pasted references 111 queries)."""
+    login(client)
+    client.post(URL, {"text": GOOD})  # the session and settings are read once, first
+    lines = [
+        f"Smith J, Jones K. Trial {n} of needling. BMJ. 20{10 + n};{n + 1}:{n + 20}-{n + 29}."
+        for n in range(12)
+    ]
+    with django_assert_max_num_queries(12) as one:
+        client.post(URL, {"text": lines[0]})
+    with django_assert_max_num_queries(len(one.captured_queries)) as twelve:
+        html = client.post(URL, {"text": "\n".join(lines)}).content.decode()
+    assert html.count('name="chosen"') == 12
+    assert len(twelve.captured_queries) == len(one.captured_queries)
+
+
 def test_a_journal_article_without_authors_is_saved_with_a_warning(client, personas):
     login(client)
     ris = "TY  - JOUR\nTI  - Acupuncture for pain: where next?\nJO  - BMJ\nPY  - 2020\nER  - \n"
