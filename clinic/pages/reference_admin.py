@@ -230,6 +230,15 @@ def retracted_view(request, model_admin):
     return TemplateResponse(request, "admin/clinic/reference/retracted.html", context)
 
 
+def _author_name(author) -> str:
+    """ "Cherkin, DC" or a group's name, as the reference form writes them."""
+    if not isinstance(author, dict):
+        return ""
+    if author.get("literal"):
+        return str(author["literal"])
+    return ", ".join(str(author[part]) for part in ("family", "given") if author.get(part))
+
+
 def _admin_url(obj):
 
     meta = obj._meta
@@ -478,7 +487,7 @@ class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["key", "short_title", "first_author", "year", "study_type", "retracted"]
     list_filter = [WaitingFilter, "type", "study_type", "retracted"]
     search_fields = ["key", "title", "doi", "pmid", "container_title", "authors"]
-    readonly_fields = ["formatted", "cited_by"]
+    readonly_fields = ["formatted", "cited_by", "author_list"]
     actions = ["export_ris", "export_bibtex", "export_csl_json"]
     fieldsets = [
         (None, {"fields": ["key", "type", "formatted", "cited_by"]}),
@@ -554,6 +563,27 @@ class ReferenceAdmin(admin.ModelAdmin):
             actions.pop("delete_selected", None)
         return actions
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only (a change waits for an editor): the authors as a list of names, not the
+        # JSON the admin would print for the stored field.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        "author_list" if field == "authors" else field
+                        for field in options["fields"]
+                        if field != "authors_et_al"
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and reference_review.key_locked(obj):
@@ -620,6 +650,18 @@ class ReferenceAdmin(admin.ModelAdmin):
     def first_author(self, obj):
         first = obj.authors[0] if obj.authors else {}
         return first.get("family") or first.get("literal") or ""
+
+    @admin.display(description="authors")
+    def author_list(self, obj):
+        names = [name for name in map(_author_name, obj.authors or []) if name]
+        if obj.authors_et_al:
+            names.append("et al.")
+        if not names:
+            return "None named (an editorial, a guideline)."
+        return format_html(
+            '<ol class="author-list">{}</ol>',
+            format_html_join("", "<li>{}</li>", ((n,) for n in names)),
+        )
 
     @admin.display(description="as it will appear")
     def formatted(self, obj):

@@ -135,6 +135,41 @@ def test_practitioner_change_to_a_live_cited_reference_waits_for_an_editor(clien
     assert client.post(change_url(reference), data).status_code == 403
 
 
+def test_the_read_only_page_shows_the_authors_as_names_not_json(client, cited):
+    reference, _ = cited
+    reference.authors = [
+        {"family": "Cherkin", "given": "DC"},
+        {"family": "Müller", "given": "Jürgen"},
+        {"literal": "Royal College of Physicians, London"},
+    ]
+    reference.authors_et_al = True
+    reference.save()
+    login(client, "practitioner")
+    data = form_data(client, change_url(reference))
+    data.update(title="Acupuncture for chronic back pain")
+    client.post(change_url(reference), data)
+
+    # A change waits: the practitioner sees the reference read-only.
+    response = client.get(change_url(reference))
+    html = response.content.decode()
+    assert 'name="_save"' not in html
+    assert "&quot;family&quot;" not in html and '"family"' not in html
+    assert "[{" not in html
+    readonly = {field.field["name"] for line in response.context["adminform"] for row in line
+                for field in row}  # fmt: skip
+    assert "author_list" in readonly and "authors" not in readonly
+    author_list = (
+        '<ol class="author-list"><li>Cherkin, DC</li><li>Müller, Jürgen</li>'
+        "<li>Royal College of Physicians, London</li><li>et al.</li></ol>"
+    )
+    assert author_list in html
+
+    # An editor may change it, and edits the authors as lines of text.
+    login(client, "editor")
+    form = client.get(change_url(reference)).context["adminform"].form
+    assert "authors" in form.fields
+
+
 def test_editor_approves_the_waiting_change_and_the_page_shows_it(client, cited):
     reference, post = cited
     login(client, "practitioner")
