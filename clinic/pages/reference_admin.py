@@ -7,6 +7,8 @@ It lives in pages, not references, because a reference that live pages cite foll
 review rules (reference_review.py), which use the workflow.
 """
 
+import re
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
@@ -62,6 +64,15 @@ class ImportForm(forms.Form):
                 f"{importing.MAX_BYTES // 1_000_000} MB at a time. Split it into smaller files."
             )
         data = upload.read()
+        # Windows' "Unicode" text files are UTF-16, with a byte-order mark; a reference list
+        # in it is mostly ASCII (binary that happens to start with the mark is not).
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                text = data.decode("utf-16")
+            except UnicodeDecodeError:
+                text = ""
+            if text and sum(char.isascii() for char in text) >= len(text) / 2:
+                return text
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return data.decode(encoding)
@@ -111,7 +122,8 @@ def import_view(request, model_admin):
 
 
 def _chosen(request) -> set[int]:
-    return {int(n) for n in request.POST.getlist("chosen") if n.isdigit()}
+    # Only 0-9: "²" is a digit to str.isdigit() but not to int().
+    return {int(n) for n in request.POST.getlist("chosen") if re.fullmatch(r"[0-9]{1,6}", n)}
 
 
 def _preview_context(candidates, fmt, error=None, chosen=None):
@@ -155,7 +167,7 @@ def _confirm(request, model_admin, context):
         # again, nothing saved.
         number = request.POST.get("complete", "")
         for candidate in candidates:
-            if number.isdigit() and candidate.number == int(number):
+            if str(candidate.number) == number:
                 importing.complete(candidate)
         context.update(_preview_context(candidates, fmt, chosen=_chosen(request)))
         context["form"] = ImportForm()
@@ -415,7 +427,7 @@ def complete_view(request, model_admin, pk):
                 value = request.POST[f"use-{name}"].strip()
                 if name == "container_title_short":
                     reference.container_title_short = value[:120]
-                elif value.isdigit():
+                elif value.isascii() and value.isdigit() and len(value) <= 2:
                     setattr(reference, name, int(value))
         try:
             reference.full_clean(validate_unique=False, validate_constraints=False)

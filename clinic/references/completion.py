@@ -418,7 +418,7 @@ def _date_from_text(text: str) -> list[int]:
     date = [int(words[0])]
     if len(words) > 1 and words[1].lower() in MONTHS:
         date.append(MONTHS[words[1].lower()])
-        if len(words) > 2 and words[2].isdigit() and 1 <= int(words[2]) <= 31:
+        if len(words) > 2 and re.fullmatch(r"[0-9]{1,2}", words[2]) and 1 <= int(words[2]) <= 31:
             date.append(int(words[2]))
     return date
 

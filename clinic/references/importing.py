@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 
 from clinic.citations import formats
 from clinic.citations.identifiers import normalise_title
+from clinic.citations.parse import split_reference_list
 from clinic.references import numbering
 from clinic.references.models import Reference
 
@@ -265,21 +266,56 @@ def preview(text: str, fmt: str | None = None) -> tuple[str, list[Candidate]]:
     """Read ``text`` (format detected when ``fmt`` is None) into checked candidates."""
     check_text(text)
     fmt = fmt or formats.detect_format(text)
+    if fmt == "text":
+        # Free text is parsed reference by reference (a few ms each): count before parsing,
+        # or a 1 MB paste of short lines would be minutes of work before being refused.
+        _check_count(len(split_reference_list(text)))
     items = formats.read(text, fmt)
-    if len(items) > MAX_ITEMS:
-        raise TooLarge(
-            f"This has {len(items)} references; import at most {MAX_ITEMS} at a time. "
-            "Split it into smaller parts."
-        )
+    _check_count(len(items))
     records = []
     for item in items:
-        csl = item.csl
+        source, csl, problems = item.source, item.csl, list(item.problems)
+        if _has_surrogates([source, csl]):
+            # A "\ud800" escape in a JSON file: no page could show it, no database store it.
+            source, csl = _replace_surrogates([source, csl])
+            problems.append("Some characters could not be read; they show as �. Check them.")
         confidence = getattr(item, "confidence", None)
         if csl is not None and confidence:
             # The parser's per-field confidence travels with the record (signed) to the preview.
             csl = {**csl, "_confidence": confidence}
-        records.append((item.source, csl, item.problems))
+        records.append((source, csl, problems))
     return fmt, check(records)
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_ITEMS:
+        raise TooLarge(
+            f"This has {count:,} references; import at most {MAX_ITEMS} at a time. "
+            "Split it into smaller parts."
+        )
+
+
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+
+
+def _has_surrogates(value) -> bool:
+    if isinstance(value, str):
+        return bool(_SURROGATE_RE.search(value))
+    if isinstance(value, dict):
+        return any(_has_surrogates(k) or _has_surrogates(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogates(item) for item in value)
+    return False
+
+
+def _replace_surrogates(value):
+    if isinstance(value, str):
+        return _SURROGATE_RE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_surrogates(item) for item in value]
+    return value
 
 
 def check(
@@ -469,15 +505,22 @@ def apply_edits(reference: Reference, edits: dict, errors: list[str]) -> bool:
             reference.authors_et_al = any(a.get("et_al") for a in authors)
             reference.authors = [a for a in authors if not a.get("et_al")]
         elif name == "year":
-            if text and not (text.isdigit() and 1000 <= int(text) <= 2100):
-                errors.append(f"Year: “{text}” is not a year.")
+            # "²⁰²⁰" is digits to str.isdigit() but not to int(): only 0-9 make a year.
+            if text and not (re.fullmatch(r"[0-9]{4}", text) and 1000 <= int(text) <= 2100):
+                errors.append(f"Year: “{Truncator(text).chars(20)}” is not a year.")
                 continue
             reference.year = int(text) if text else None
             if not text:
                 reference.month = reference.day = None
         else:
             max_length = Reference._meta.get_field(name).max_length
-            setattr(reference, name, text[:max_length] if max_length else text)
+            if max_length and len(text) > max_length:
+                # Cut short, a DOI or a journal's name would be wrong without anyone seeing it.
+                errors.append(
+                    f"{LABELS[name]}: at most {max_length} characters; this has {len(text):,}."
+                )
+                continue
+            setattr(reference, name, text)
         changed = True
     return changed
 

@@ -151,6 +151,15 @@ class Reference(models.Model):
                     ' "given": "DC"} or {"literal": "NICE"}.'
                 )
                 break
+        for name, low, high in (("year", 1000, 2100), ("month", 1, 12), ("day", 1, 31)):
+            value = getattr(self, name)
+            if value is not None and not low <= value <= high:
+                errors[name] = f"Enter a {name} from {low} to {high}."
+        # A null character cannot be stored (PostgreSQL refuses it) and is never meant: it comes
+        # from a "\u0000" in a CSL-JSON file or a %00 typed into an address.
+        for field in self._meta.concrete_fields:
+            if field.name not in errors and _holds_nul(getattr(self, field.attname)):
+                errors[field.name] = "This holds a null character, which cannot be stored."
         if errors:
             raise ValidationError(errors)
 
@@ -236,6 +245,16 @@ class Reference(models.Model):
 
 # History (django-reversion): every change of a reference is kept (pages/reference_review.py).
 reversion.register(Reference, exclude=["pending", "formatted_text", "formatted_html"])
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _int_or_none(value):

@@ -91,3 +91,109 @@ def test_ordinary_json_and_bracketed_text_are_not_taken_for_nesting():
     assert importing.json_depth('[{"title": "[[[[[[ in a string \\" ]]]"}]') == 2
     assert importing.json_depth("[1] Cherkin DC. A trial. 2009.") == 1
     assert importing.json_depth("Cherkin DC [[[[") == 0
+
+
+# Characters no database stores, and digits int() refuses, in every way a value gets in ------
+
+NUL_IN_JSON = '[{"type": "article-journal", "title": "A trial\\u0000", "author": [{"family": "S\\u0000"}], "issued": {"date-parts": [[2020]]}}]'  # noqa: E501
+SURROGATE_IN_JSON = '[{"type": "article-journal", "title": "A trial \\ud800 of needles", "author": [{"family": "Smith"}], "issued": {"date-parts": [[2020]]}}]'  # noqa: E501
+GOOD_LINE = (
+    "Cherkin DC, Sherman KJ. A randomized trial comparing acupuncture, simulated acupuncture, "
+    "and usual care for chronic low back pain. Arch Intern Med. 2009;169(9):858-66."
+)
+
+
+def payload_of(html):
+    import re
+
+    return re.search(r'name="payload" value="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("fmt", ["", "csljson"])
+def test_a_null_character_in_json_is_refused_on_the_row(client, personas, fmt):
+    html = post(client, {"text": NUL_IN_JSON, "format": fmt})
+    assert "null character" in html
+    # Ticking it anyway imports nothing, and says why.
+    response = client.post(URL, {"payload": payload_of(html), "chosen": ["1"]})
+    assert response.status_code == 200
+    assert Reference.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["", "csljson"])
+def test_a_lone_surrogate_in_json_is_replaced_with_a_warning(client, personas, fmt):
+    html = post(client, {"text": SURROGATE_IN_JSON, "format": fmt})
+    assert "could not be read" in html
+    response = client.post(URL, {"payload": payload_of(html), "chosen": ["1"]})
+    assert response.status_code == 302
+    assert Reference.objects.get().title == "A trial \ufffd of needles"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"r1-title": "A trial\x00"}, "null character"),
+        ({"r1-authors": "Cherkin\x00, DC"}, "null character"),
+        ({"r1-year": "²⁰²⁰"}, "is not a year"),
+        ({"r1-year": "9" * 400}, "is not a year"),
+        ({"r1-pmid": "1" * 400}, "PMID: at most 20 characters; this has 400."),
+        # Cut short, it would be a wrong DOI that looks right.
+        ({"r1-doi": "10.1000/" + "x" * 5000}, "DOI: at most 200 characters; this has 5,008."),
+    ],
+)
+def test_bad_corrections_on_the_preview_are_refused_on_the_row(client, personas, fields, message):
+    html = post(client, {"text": GOOD_LINE})
+    for action in ({"recheck": "1"}, {"chosen": ["1"]}):
+        response = client.post(URL, {"payload": payload_of(html), **action, **fields})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+    assert Reference.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"authors": "Cherkin\x00, DC"}, "authors"),
+        ({"title": "A trial\x00"}, "title"),
+        ({"year": "²⁰²⁰"}, "year"),
+        ({"year": "9" * 400}, "year"),
+        ({"year": "99999"}, "year"),
+        ({"participants": "9" * 30}, "participants"),
+        ({"accessed": "99999-01-01"}, "accessed"),
+        ({"doi": "10.1000/" + "x" * 5000}, "doi"),
+    ],
+)
+def test_bad_values_in_the_reference_form_are_refused_beside_the_field(
+    client, personas, fields, field
+):
+    assert client.login(username="practitioner", password=PASSWORD)
+    data = {"type": "article-journal", "title": "A trial", "authors": "Smith, J", **fields}
+    response = client.post(reverse("admin:clinic_reference_add"), data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert Reference.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "action",
+    [{"chosen": ["²", "1" * 50, "-1", "x"]}, {"complete": "²"}, {"complete": "1" * 50}],
+)
+def test_odd_numbers_in_the_preview_buttons_are_ignored(client, personas, action):
+    html = post(client, {"text": GOOD_LINE})
+    response = client.post(URL, {"payload": payload_of(html), **action})
+    assert response.status_code == 200
+    assert Reference.objects.count() == 0
+
+
+def test_a_paste_of_thousands_of_lines_is_refused_before_it_is_read(client, personas):
+    """Under the 1 MB limit, 13,000 one-line references would each be parsed (minutes of
+    work) before the 200-reference limit refused them: they are counted first."""
+    line = "Smith J, Jones K. A trial of needles in backs. BMJ. 2020;370:m12.\n"
+    text = line * (900_000 // len(line))
+    html = post(client, {"text": text, "format": ""})
+    beside(html, "text", "This has 13,636 references; import at most 200 at a time.")
+
+
+def test_a_utf16_file_is_read(client, personas):
+    upload = SimpleUploadedFile("refs.txt", GOOD_LINE.encode("utf-16"))
+    html = post(client, {"file": upload, "format": ""})
+    assert "Randomized Trial Comparing" in html or "randomized trial comparing" in html
