@@ -104,6 +104,10 @@ def test_paste_correct_complete_import_cite_publish_then_changes_wait(
     }
     for name, is_right in right.items():
         assert is_right(first["fields"][name]) or name in first["doubts"], (name, first)
+    # A row found in the library shows the library's record, to compare with what was pasted.
+    expect(page.locator("tr:has(.duplicate a:text('cherkin2009')) .formatted")).to_contain_text(
+        "In the library: Cherkin DC"
+    )
     assert violations(page) == []
     shot(page, "import-preview-1280")
     phone_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
@@ -113,6 +117,7 @@ def test_paste_correct_complete_import_cite_publish_then_changes_wait(
     phone_admin.get_by_label("Paste references").fill(FIVE)
     phone_admin.get_by_role("button", name="Preview").click()
     assert phone_admin.evaluate("document.documentElement.scrollWidth") <= 390
+    assert violations(phone_admin) == []
     shot(phone_admin, "import-preview-390")
     phone_context.close()
 
@@ -197,6 +202,9 @@ def test_paste_correct_complete_import_cite_publish_then_changes_wait(
         "Your change to clementefuentes2020 waits for an editor"
     )
     expect(page.locator(".pending-change")).to_contain_text("Acupuncture cures low back pain")
+    # Read-only while it waits: the authors are a list of names, not the stored JSON.
+    expect(page.locator("ol.author-list > li").first).to_have_text("Clemente Fuentes, R")
+    expect(page.locator("#content-main")).not_to_contain_text('"family"')
     assert violations(page) == []
     shot(page, "reference-pending-1280")
     phone.goto(f"{live_server.url}/blog/acupuncture-and-back-pain/")
