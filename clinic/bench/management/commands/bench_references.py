@@ -65,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--only-import-preview", action="store_true", help="Time the import preview only."
         )
+        parser.add_argument(
+            "--in-library-every",
+            type=int,
+            default=4,
+            help="Every Nth pasted reference is already in the library (0: none).",
+        )
 
     def handle(self, *args, **options):
         rows = load_labelled(str(LABELLED_REFERENCES))
@@ -75,7 +81,7 @@ class Command(BaseCommand):
             for n, row in enumerate(itertools.islice(itertools.cycle(rows), count))
         ]
         import_preview = self.import_preview(
-            options["pasted"], options["library"], options["repeat"]
+            options["pasted"], options["library"], options["repeat"], options["in_library_every"]
         )
         if options["only_import_preview"]:
             report = {"import_preview": import_preview}
@@ -149,13 +155,13 @@ class Command(BaseCommand):
             "cpu_ms": _ms(time.process_time() - started_cpu),
         }
 
-    def import_preview(self, pasted_count, library_size, repeat):
+    def import_preview(self, pasted_count, library_size, repeat, in_library_every=4):
         """POST pasted references to the admin's import page, as a practitioner does: the
         whole request (read, check, duplicates against the library, format, render the page).
 
-        The library holds ``library_size`` references, a quarter of the pasted ones among them
-        (so duplicates are found); the pasted strings are the project's labelled and unseen
-        references, each different. Nothing is kept.
+        The library holds ``library_size`` references, every ``in_library_every``th pasted one
+        among them (so duplicates are found; 0 for none); the pasted strings are the project's
+        labelled and unseen references, each different. Nothing is kept.
         """
         from django.contrib.auth.models import User
         from django.urls import reverse
@@ -170,7 +176,8 @@ class Command(BaseCommand):
         result = {"pasted": pasted_count, "library": library_size}
         try:
             with transaction.atomic():
-                library = [Reference.from_csl(row["expected"]) for row in rows[::4]]
+                known = rows[::in_library_every] if in_library_every else []
+                library = [Reference.from_csl(row["expected"]) for row in known]
                 library = [ref for ref in library if ref.title or ref.container_title]
                 for n, ref in enumerate(library):
                     ref.key, ref.formatted_text = f"benchdup{n}", ref.title
