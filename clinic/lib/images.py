@@ -22,6 +22,7 @@ The ``{% responsive_image %}`` tag (clinic/templatetags/clinic_images.py) builds
 import dataclasses
 import logging
 import posixpath
+import re
 import secrets
 from io import BytesIO
 from typing import Any, Protocol
@@ -244,6 +245,61 @@ def store_image(image: CleanImage, *, folder: str, storage: Storage | None = Non
             except Exception:
                 logger.exception("Could not delete %s after a failed image upload", written)
         raise
+
+
+# What store_image names files: <folder>/<32 hex digits>.<ext>, renditions <...>-<width>w.<ext>.
+_STORED_NAME = re.compile(
+    r"^(?P<stem>(?:[A-Za-z0-9_-]+/)*[0-9a-f]{32})(?:-(?P<width>[0-9]+)w)?(?P<ext>\.jpg|\.png|\.webp)$"
+)
+
+
+def find_stored(name: str, *, storage: Storage | None = None) -> StoredImage | None:
+    """The StoredImage that ``store_image`` wrote and ``name`` belongs to (its original or any
+    rendition), found again from the storage alone; None if the name is not one of ours.
+
+    For images that are shown by their URL but whose renditions were not recorded anywhere
+    (an image pasted by its plain media URL, an imported one). Only the renditions present in
+    the storage are listed, so an image stored before a width was added still works. Costs a
+    few ``exists`` calls and reading one image header: call it when a page is saved, not per
+    request.
+    """
+    storage = default_storage if storage is None else storage
+    match = _STORED_NAME.match(name)
+    if not match:
+        return None
+    stem = match["stem"]
+    original = next(
+        (stem + ext for ext in (".jpg", ".png", ".webp") if storage.exists(stem + ext)), None
+    )
+    if original is None:
+        return None
+    try:
+        with storage.open(original) as file, Image.open(file) as opened:
+            width, height = opened.size
+    except Exception:
+        logger.info("Could not read the stored image %s", original, exc_info=True)
+        return None
+    renditions = []
+    for rendition_width, rendition_height in _rendition_sizes(width, height):
+        for fmt, extension in (("webp", ".webp"), ("jpeg", ".jpg"), ("png", ".png")):
+            rendition_name = f"{stem}-{rendition_width}w{extension}"
+            if storage.exists(rendition_name):
+                renditions.append(
+                    {
+                        "name": rendition_name,
+                        "url": storage.url(rendition_name),
+                        "width": rendition_width,
+                        "height": rendition_height,
+                        "format": fmt,
+                    }
+                )
+    return StoredImage(
+        name=original,
+        url=storage.url(original),
+        width=width,
+        height=height,
+        renditions=renditions,
+    )
 
 
 def _read_upload(uploaded: UploadedFileLike) -> bytes:

@@ -64,15 +64,34 @@ def test_the_hero_image_says_when_to_load_and_its_size(client, db):
     assert_sized(img)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an image in the Markdown text renders as <img src alt loading decoding> without "
-    "width and height, so the text jumps when it loads (clinic.markdown does not size it)",
-)
 def test_an_image_in_the_text_says_when_to_load_and_its_size(client, db):
+    """Written by its plain media URL (not the URL the editor inserts), it is found again in
+    the storage on save and shown with its renditions."""
     from tests import factories
 
     inline = stored_photo("inline.jpg")
     post = factories.PostFactory(body=f"Text.\n\n![A chart]({inline.url})")
     [img] = image_tags(client, post)
     assert_sized(img)
+    # The phone photo is stored upright: 600 x 800.
+    assert b'width="600" height="800"' in img and b'loading="eager"' in img, img
+    assert re.search(rb'srcset="[^"]+-480w\.jpg 480w, [^"]+-600w\.jpg 600w"', img), img
+    assert b'type="image/webp"' in client.get(post.get_absolute_url()).content
+
+
+def test_a_rendition_url_and_a_foreign_image_in_the_text(client, db):
+    from clinic.pages.inline_images import InlineImage
+    from tests import factories
+
+    inline = stored_photo("inline.jpg")
+    rendition = next(r["url"] for r in inline.renditions if r["width"] == 480)
+    post = factories.PostFactory(
+        body=f"![Small]({rendition})\n\n![Not ours](/media/uploads/holiday.jpg)\n\n"
+        "![Elsewhere](https://example.org/a.jpg)"
+    )
+    first, *others = image_tags(client, post)
+    assert_sized(first)
+    assert b'width="600" height="800"' in first, first
+    # Only what is really in the storage is recorded; the others stay plain images.
+    assert list(InlineImage.objects.values_list("url", flat=True)) == [rendition]
+    assert [b"width=" in img for img in others] == [False, False], others

@@ -27,6 +27,7 @@ from clinic.lib.images import (
     CleanImage,
     _rendition_sizes,
     clean_image,
+    find_stored,
     make_renditions,
     store_image,
 )
@@ -495,6 +496,22 @@ def test_store_image_writes_everything_under_one_random_name(storage, media_root
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ]
     assert len(files_in(media_root)) == 7
+
+
+@pytest.mark.parametrize("which", ["original", "rendition"])
+def test_a_stored_image_is_found_again_from_any_of_its_names(storage, which):
+    stored = store_image(clean(photo((1200, 600)), "PNG"), folder="uploads", storage=storage)
+    name = stored.name if which == "original" else stored.renditions[0]["name"]
+
+    assert find_stored(name, storage=storage) == stored
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["uploads/holiday.jpg", "uploads/" + "a" * 32 + ".jpg", "../" + "a" * 32 + ".jpg", ""],
+)
+def test_names_that_are_not_a_stored_image_are_not_found(storage, name):
+    assert find_stored(name, storage=storage) is None
 
 
 def test_stored_names_are_random_and_match_the_real_format(storage):
