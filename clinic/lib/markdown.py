@@ -26,6 +26,8 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from clinic.lib.images import COLUMN_SIZES
+
 # Call-outs an author may use, with the fixed heading patients see. Authors choose the kind; the
 # markup and wording are ours, so a call-out cannot be styled or worded away.
 CALLOUTS = {
@@ -92,8 +94,8 @@ def _render_citation(self, tokens, idx, options, env):
     return f'<sup class="citation">[{", ".join(links)}]</sup>'
 
 
-# Images in the text fill the column: 48rem wide at most, the whole screen on a phone.
-IMAGE_SIZES = "(min-width: 52rem) 48rem, 100vw"
+# Images in the text fill the column (clinic.lib.images.COLUMN_SIZES says how wide it is).
+IMAGE_SIZES = COLUMN_SIZES
 
 
 def _srcset(renditions, fmt) -> str:

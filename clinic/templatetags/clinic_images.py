@@ -3,12 +3,15 @@
 from django import template
 from django.core.files.storage import default_storage
 
+from clinic.lib.images import COLUMN_SIZES
+
 register = template.Library()
 
 
 @register.inclusion_tag("includes/responsive_image.html")
-def responsive_image(image, renditions, alt, *, sizes="100vw", css_class="", loading="lazy"):
+def responsive_image(image, renditions, alt, *, sizes=COLUMN_SIZES, css_class="", loading="lazy"):
     """``image`` is the ImageField value, ``renditions`` the StoredImage dict saved with it.
+    ``sizes`` is how wide it is shown; by default the article column.
 
     URLs are built from the stored names now (not the URLs saved at upload time), so a new
     MEDIA_URL or CDN domain applies to old images too. Width and height come from the widest

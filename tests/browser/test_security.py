@@ -159,7 +159,9 @@ def test_a_phone_photo_dragged_into_the_editor_appears_upright_resized_without_g
     assert [image.get_attribute("width"), image.get_attribute("height")] == ["1600", "2133"]
     size = image.evaluate("(img) => [img.naturalWidth, img.naturalHeight]")
     assert abs(size[1] / size[0] - 2133 / 1600) < 0.01, size
-    assert re.search(r"-(480|960|1600)w\.(webp|jpg)$", image.evaluate("(img) => img.currentSrc"))
+    assert re.search(
+        r"-(480|720|960|1600)w\.(webp|jpg)$", image.evaluate("(img) => img.currentSrc")
+    )
     assert image.evaluate(TOP_RIGHT_IS_RED)  # the red top-left corner turned to the top right
     url = re.search(r"\((/media/[^)]+)\)", editor.input_value()).group(1)
     for stored in settings.MEDIA_ROOT.rglob("*.*"):

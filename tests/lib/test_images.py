@@ -20,6 +20,7 @@ from django.test import override_settings
 from PIL import ExifTags, Image, ImageCms, ImageFile, PngImagePlugin
 
 from clinic.lib.images import (
+    HIGH_DENSITY_WIDTHS,
     MAX_PIXELS,
     MAX_UPLOAD_BYTES,
     RENDITION_WIDTHS,
@@ -428,9 +429,9 @@ def clean(image: Image.Image, pillow_format: str = "JPEG") -> CleanImage:
 @pytest.mark.parametrize(
     ("size", "expected"),
     [
-        ((2000, 1000), [(480, 240), (960, 480), (1600, 800)]),
-        ((1000, 500), [(480, 240), (960, 480), (1000, 500)]),
-        ((960, 480), [(480, 240), (960, 480)]),
+        ((2000, 1000), [(480, 240), (720, 360), (960, 480), (1600, 800)]),
+        ((1000, 500), [(480, 240), (720, 360), (960, 480), (1000, 500)]),
+        ((960, 480), [(480, 240), (720, 360), (960, 480)]),
         ((300, 200), [(300, 200)]),
     ],
 )
@@ -447,6 +448,18 @@ def test_renditions_have_the_right_sizes_and_formats(size, expected):
         assert result.size == (rendition.width, rendition.height)
         assert result.format == rendition.format.upper()
         assert not {"exif", "icc_profile", "comment"} & result.info.keys()
+
+
+def test_renditions_for_high_density_screens_are_compressed_harder():
+    """720 and 1600 px are only chosen by 2x and 3x screens (COLUMN_SIZES): lower quality."""
+    renditions = make_renditions(clean(photo((2000, 1000))))
+
+    # The first step of a JPEG's luminance quantisation table grows as its quality falls.
+    steps = {
+        r.width: decode(r.content).quantization[0][0] for r in renditions if r.format == "jpeg"
+    }
+    assert steps[480] == steps[960] < steps[720] == steps[1600], steps
+    assert {720, 1600} == HIGH_DENSITY_WIDTHS
 
 
 def test_renditions_of_a_transparent_image_fall_back_to_png():
@@ -492,10 +505,10 @@ def test_store_image_writes_everything_under_one_random_name(storage, media_root
         (r["name"], r["url"], r["width"], r["height"], r["format"]) for r in stored.renditions
     ] == [
         (f"uploads/{token}-{w}w.{ext}", f"/media/uploads/{token}-{w}w.{ext}", w, w // 2, fmt)
-        for w in (480, 960, 1200)
+        for w in (480, 720, 960, 1200)
         for fmt, ext in (("webp", "webp"), ("jpeg", "jpg"))
     ]
-    assert len(files_in(media_root)) == 7
+    assert len(files_in(media_root)) == 9
 
 
 @pytest.mark.parametrize("which", ["original", "rendition"])
@@ -542,10 +555,10 @@ def test_srcset_lists_one_format_narrowest_first(storage):
     context = responsive_image(None, stored, "A photo")
 
     assert context["webp_srcset"] == (
-        f"/media/{stem}-480w.webp 480w, /media/{stem}-960w.webp 960w, "
-        f"/media/{stem}-1600w.webp 1600w"
+        f"/media/{stem}-480w.webp 480w, /media/{stem}-720w.webp 720w, "
+        f"/media/{stem}-960w.webp 960w, /media/{stem}-1600w.webp 1600w"
     )
-    assert context["srcset"].count(".jpg ") == 3
+    assert context["srcset"].count(".jpg ") == 4
     assert ".png" not in context["srcset"]
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from PIL import ExifTags, Image
 
 from blog.models import Post
-from clinic.lib.images import MAX_UPLOAD_BYTES
+from clinic.lib.images import COLUMN_SIZES, MAX_UPLOAD_BYTES
 from clinic.models import Practitioner
 from clinic.pages.publishing import Status
 from tests import factories
@@ -89,7 +89,7 @@ def test_a_phone_photo_is_stored_upright_without_gps_under_a_random_name(
         assert len(stored.getexif()) == 0
     # Renditions sit next to it: 480 and 800 wide, WebP and JPEG.
     names = media_files(settings)
-    assert len([n for n in names if re.search(r"-\d+w\.(webp|jpg)$", n)]) == 4
+    assert len([n for n in names if re.search(r"-\d+w\.(webp|jpg)$", n)]) == 6
 
 
 def test_non_staff_cannot_upload(client, personas, settings):
@@ -121,7 +121,7 @@ def test_hero_image_is_stored_with_renditions_and_shown_responsively(
     post = Post.objects.get(slug="needles-and-nerves")
     assert re.fullmatch(r"posts/[0-9a-f]{32}\.jpg", post.hero_image.name)
     widths = sorted({r["width"] for r in post.hero_image_renditions["renditions"]})
-    assert widths == [480, 960, 1600]
+    assert widths == [480, 720, 960, 1600]
     with Image.open(post.hero_image.path) as stored:
         assert stored.size == (1600, 2400)
 
@@ -137,8 +137,8 @@ def test_hero_image_is_stored_with_renditions_and_shown_responsively(
     html = response.content.decode()
     picture = re.search(r"<picture>.*?</picture>", html, re.S).group(0)
     assert '<source type="image/webp" srcset="/media/posts/' in picture
-    assert "480w" in picture and "960w" in picture and "1600w" in picture
-    assert 'sizes="(min-width: 52rem) 48rem, 100vw"' in picture
+    assert all(f"{width}w" in picture for width in (480, 720, 960, 1600))
+    assert f'sizes="{COLUMN_SIZES}"' in picture
     assert 'width="1600" height="2400"' in picture
     assert 'alt="Fine needles on a tray"' in picture and 'loading="lazy"' in picture
 

@@ -1,7 +1,10 @@
-"""Time the editor's server side: the live preview with its writing checks, and autosave.
+"""Time the editor's server side (the live preview with its writing checks, and autosave), and
+weigh an article with one dragged-in photo in Chromium.
 
-python manage.py bench_editor            # a table of per-request times
+python manage.py bench_editor            # tables of per-request times and page weights
 python manage.py bench_editor --json     # the same as JSON
+python manage.py bench_editor --photo a.jpg --photo b.jpg   # weigh with these photos
+python manage.py bench_editor --no-weight                   # times only (no Chromium)
 
 The preview is measured on a 3,000-word article citing 40 references (the demo articles' text,
 repeated, with a citation at the end of paragraphs), the autosave on that article's whole admin
@@ -9,6 +12,10 @@ form. Both go through Django's full request cycle (middleware, log-in, CSRF off 
 this process. Everything is created inside a transaction that is rolled back, so it can run
 against any database. The first writing check of a process also loads textstat's pronouncing
 dictionary; that is reported apart.
+
+The page weight (clinic/bench/page_weight.py) is measured with a noisy synthetic photo and, when
+Debian's mate-backgrounds package is installed, every one of its twelve nature photographs (or
+the photos given with --photo), on a 390 px phone at 1x, 2x and 3x and on a 1280 px desktop.
 """
 
 import json
@@ -77,11 +84,23 @@ class Command(BaseCommand):
         parser.add_argument("--words", type=int, default=3000)
         parser.add_argument("--citations", type=int, default=40)
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--photo",
+            action="append",
+            default=[],
+            help="A photo to weigh the article with (repeatable). Default: a noisy synthetic one "
+            "and the real photographs of Debian's mate-backgrounds, if installed.",
+        )
+        parser.add_argument(
+            "--no-weight", action="store_true", help="Skip the page weight (needs Chromium)."
+        )
 
     def handle(self, *args, **options):
         try:
             with transaction.atomic(), override_settings(PREVIEW_RATE_PER_MINUTE=100_000):
                 report = self.measure(options["runs"], options["words"], options["citations"])
+                if not options["no_weight"]:
+                    report["page_weight"] = self.weigh(options["photo"])
                 raise _Rollback
         except _Rollback:
             pass
@@ -105,6 +124,57 @@ class Command(BaseCommand):
             f"First writing check in a process (loads textstat's dictionary): "
             f"{report['checks_first_use_ms']} ms"
         )
+        if "page_weight" in report:
+            self.write_weights(report["page_weight"])
+
+    def weigh(self, paths):
+        from pathlib import Path
+
+        from clinic.bench import page_weight
+        from clinic.practice.models import Practitioner
+
+        photos = {"noisy (synthetic)": page_weight.noisy_photo()}
+        if paths:
+            photos.update({Path(path).name: Path(path).read_bytes() for path in paths})
+        else:
+            photos.update(page_weight.real_photos())
+        user = get_user_model().objects.create_superuser("bench-weight", "weight@example.org")
+        author = Practitioner.objects.create(name="Bench Photographer", slug="bench-photographer")
+        report = page_weight.measure(
+            photos, user=user, author=author, text=article_text(words=800, citations=0)
+        )
+        return report
+
+    def write_weights(self, report):
+        from clinic.bench.page_weight import PHONE_BUDGET, SCREENS
+
+        self.stdout.write(
+            "\nArticle (800 words) with one photo, KB Chromium received (bodies as sent + headers;"
+            f" phone budget {PHONE_BUDGET // 1024} KB); rendition chosen"
+        )
+        self.stdout.write(f"{'photo':<22}" + "".join(f"{screen:>22}" for screen in SCREENS))
+        first = next(iter(report.values()))["phone 1x"]
+        self.stdout.write(
+            "(the page without its image: "
+            + ", ".join(
+                f"{row['url']} {row['body'] + row['headers']:,} B"
+                for row in first["responses"]
+                if not row["type"].startswith("image/")
+            )
+            + ")"
+        )
+        for name, weights in report.items():
+            cells = "".join(
+                f"{weights[s]['total'] / 1024:>9.1f} {weights[s]['rendition']:>12}" for s in SCREENS
+            )
+            self.stdout.write(f"{name[:21]:<22}{cells}")
+        real = [w for name, w in report.items() if not name.startswith("noisy")]
+        if len(real) > 1:
+            for label, pick in (("median", statistics.median), ("max", max)):
+                cells = "".join(
+                    f"{pick(w[s]['total'] for w in real) / 1024:>9.1f} {'':>12}" for s in SCREENS
+                )
+                self.stdout.write(f"{label + ' of real':<22}{cells}")
 
     def measure(self, runs, words, citations):
         from blog.models import Post, PostReference
