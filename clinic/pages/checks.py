@@ -61,7 +61,7 @@ class Finding:
 
 @dataclass
 class Sentence:
-    text: str
+    text: str  # whole, as the page reads it without citations (the editor finds it in the preview)
     words: int
     line: int | None = None
 
@@ -75,6 +75,8 @@ class Report:
     plain_english: bool | None = None
     longest: list[Sentence] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Longer than this is too long: the editor highlights those among `longest` in the preview.
+    long_sentence_words: int = LONG_SENTENCE_WORDS
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -268,10 +270,7 @@ def _readability(prose: list[tuple[str, int | None]], report: Report) -> None:
                 sentences.append(Sentence(sentence, count, line))
     report.words = sum(sentence.words for sentence in sentences)
     report.minutes = reading_minutes(report.words)
-    longest = sorted(sentences, key=lambda sentence: -sentence.words)[:LONGEST_SHOWN]
-    report.longest = [
-        Sentence(_clip(sentence.text, 200), sentence.words, sentence.line) for sentence in longest
-    ]
+    report.longest = sorted(sentences, key=lambda sentence: -sentence.words)[:LONGEST_SHOWN]
     if report.words < 10:
         return  # too little text for a meaningful score
     import textstat  # imported on first use: loading its dictionary takes a moment

@@ -36,6 +36,43 @@
     return node;
   }
 
+  function clip(text, length) {
+    return text.length <= length ? text : text.slice(0, length - 1).trimEnd() + "…";
+  }
+
+  // A Range over `text` inside `root`, comparing with runs of white space as one space and
+  // leaving citation and footnote numbers out (as the writing checks read the text); or null.
+  function findText(root, text) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.parentElement.closest("sup.citation, sup.footnote-ref, .visually-hidden") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    var chars = [], where = [], space = true;
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      for (var i = 0; i < node.data.length; i++) {
+        var c = node.data[i];
+        if (/\s/.test(c)) {
+          if (space) { continue; }
+          c = " ";
+          space = true;
+        } else {
+          space = false;
+        }
+        chars.push(c);
+        where.push([node, i]);
+      }
+    }
+    var start = chars.join("").indexOf(text);
+    if (start < 0 || !text.length) { return null; }
+    var end = where[start + text.length - 1];
+    var range = document.createRange();
+    range.setStart(where[start][0], where[start][1]);
+    range.setEnd(end[0], end[1] + 1);
+    return range;
+  }
+
   var isMac = /Mac|iPhone|iPad/.test(navigator.platform || "");
   function shortcutLabel(keys) {
     return keys.replace("Mod", isMac ? "⌘" : "Ctrl");
@@ -349,7 +386,13 @@
       // The server sanitised this HTML with the same allow-list as the public pages.
       self.preview.innerHTML = data.html;
       self.showReport(data.report);
+      self.highlightLongSentences(data.report);
       self.followCaret();
+      if (self.pendingFocus) {
+        var target = document.getElementById(self.pendingFocus);
+        self.pendingFocus = null;
+        if (target) { target.focus(); }
+      }
     }).catch(function () {
       self.preview.replaceChildren(el("p", { "class": "preview-error" }, "The preview is not reachable; your text is safe in the box."));
     });
@@ -374,10 +417,12 @@
       var long = el("details", { "class": "longest-sentences" });
       long.append(el("summary", {}, "Longest sentences"));
       var list = el("ol");
-      report.longest.forEach(function (sentence) {
-        var item = el("li", { "class": sentence.words > 25 ? "too-long" : "" });
-        item.append(el("span", {}, sentence.words + " words: " + sentence.text + " "));
+      report.longest.forEach(function (sentence, index) {
+        var tooLong = sentence.words > report.long_sentence_words;
+        var item = el("li", { "class": tooLong ? "too-long" : "" });
+        item.append(el("span", {}, sentence.words + " words: " + clip(sentence.text, 200) + " "));
         if (sentence.line) { item.append(self.showButton(sentence.line, "Show sentence in the text")); }
+        if (tooLong) { item.append(self.showInPreviewButton(self.longSentenceId(index))); }
         list.append(item);
       });
       long.append(list);
@@ -400,6 +445,40 @@
       this.announcer.textContent = this.label + ": " + summary;
       this.lastSummary = summary;
     }
+  };
+
+  // Long sentences, marked in the preview ---------------------------------------------------------
+
+  Editor.prototype.longSentenceId = function (index) { return this.textarea.id + "-long-sentence-" + index; };
+
+  // Each sentence the checks call too long is wrapped in a <mark> in the preview, found by its
+  // text as the page reads it (the checks leave citation numbers out, so they are skipped here
+  // too). The mark can be reached with Tab and says what it is to screen readers.
+  Editor.prototype.highlightLongSentences = function (report) {
+    var self = this;
+    report.longest.forEach(function (sentence, index) {
+      if (sentence.words <= report.long_sentence_words) { return; }
+      var range = findText(self.preview, sentence.text);
+      if (!range) { return; }
+      var mark = el("mark", {
+        "class": "long-sentence", id: self.longSentenceId(index), tabindex: "0",
+        title: "Long sentence: " + sentence.words + " words (aim for " + report.long_sentence_words + " or fewer)",
+      });
+      mark.append(el("span", { "class": "visually-hidden" }, "Long sentence, " + sentence.words + " words: "));
+      mark.append(range.extractContents());
+      range.insertNode(mark);
+    });
+  };
+
+  Editor.prototype.showInPreviewButton = function (id) {
+    var self = this;
+    var button = el("button", { type: "button", "class": "button show-line", "aria-label": "Show this sentence in the preview" }, "In preview");
+    button.addEventListener("click", function () {
+      // The preview is made again when it is shown; the mark is focused once it is there.
+      self.pendingFocus = id;
+      self.showMode("preview");
+    });
+    return button;
   };
 
   Editor.prototype.showButton = function (line, label) {
