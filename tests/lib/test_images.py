@@ -462,6 +462,21 @@ def test_renditions_for_high_density_screens_are_compressed_harder():
     assert {720, 1600} == HIGH_DENSITY_WIDTHS
 
 
+def test_the_copy_phones_take_is_compressed_harder_until_it_fits_its_budget(monkeypatch):
+    from clinic.lib import images
+
+    image = clean(photo((1000, 500)))
+    assert images.PHONE_COPY == ("webp", 720)
+    monkeypatch.setattr(images, "PHONE_COPY_BYTES", 10**9)
+    normal = {(r.format, r.width): len(r.content) for r in make_renditions(image)}
+    monkeypatch.setattr(images, "PHONE_COPY_BYTES", normal["webp", 720] - 1)
+
+    squeezed = {(r.format, r.width): len(r.content) for r in make_renditions(image)}
+
+    assert squeezed.pop(("webp", 720)) < normal.pop(("webp", 720))
+    assert squeezed == normal  # the other copies are as they were
+
+
 def test_renditions_of_a_transparent_image_fall_back_to_png():
     image = clean(Image.new("RGBA", (600, 300), (0, 0, 255, 100)), "PNG")
 
