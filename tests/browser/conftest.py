@@ -3,10 +3,58 @@
 import shutil
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+
+
+class OneRequestAtATime(LiveServerThread):
+    """Django's live server thread, answering one request after the other.
+
+    It is given the test's own connection to the in-memory SQLite database, which Django's
+    threaded server would use from several request threads at once; one request at a time, as
+    `runserver --nothreading`, the connection is only ever shared with the test itself, as in
+    Django's own LiveServerTestCase.
+    """
+
+    def _create_server(self, connections_override=None):
+        # Not threaded: Django answers each request with "Connection: close", so the browser's
+        # parallel requests queue up instead of holding the server on one connection.
+        return WSGIServer(
+            (self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False
+        )
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """pytest-django's live server, started after the test database exists.
+
+    pytest-django's own fixture could start first (it asks for no database), while the
+    connection still named the development database: it then did not share the in-memory test
+    database's connection, and every request thread opened its own to SQLite's shared cache.
+    Concurrent requests there fail at once with "database table is locked" instead of waiting:
+    an editor page sends several together (a preview per Markdown box, the autosave), one got a
+    503 while reading its session, and the answer deleted the session cookie, so the browser was
+    logged out in the middle of a test (seen in full runs, under load). With PostgreSQL each
+    request has its own connection and the server stays threaded.
+    """
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost", start=False)
+    if server.thread.connections_override:
+        threaded = server.thread
+        server.thread = OneRequestAtATime(
+            threaded.host,
+            static_handler=threaded.static_handler,
+            connections_override=threaded.connections_override,
+        )
+        server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

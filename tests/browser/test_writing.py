@@ -306,11 +306,6 @@ def test_add_pages_pass_axe_and_fit(browser, live_server, personas, viewport):
     found = {}
     for name, path in ADD_PAGES.items():
         page.goto(f"{live_server.url}{path}")
-        if "/admin/login/" in page.url:
-            # Late in the whole suite the log-in sometimes does not survive to the next page
-            # (not reproduced alone; reported). This test is about the add pages: log in again.
-            admin_login(page, live_server, "editor", PASSWORD)
-            page.goto(f"{live_server.url}{path}")
         expect(page.locator("#content h1")).to_be_visible()
         if problems := axe_problems(page):
             found[name] = problems

@@ -102,7 +102,7 @@ def test_editor_upload_lands_in_the_bucket_with_renditions(client, personas, s3)
     code = response.json()["image_code"]
     assert f"http://127.0.0.1:{MOTO_PORT}/{BUCKET}/uploads/" in code
     stored = keys(s3)
-    assert len(stored) == 5  # the image, then 480 and 800 wide in WebP and JPEG
+    assert len(stored) == 7  # the image, then 480, 720 and 800 wide in WebP and JPEG
     original = next(k for k in stored if "w." not in k)
     head = s3.head_object(Bucket=BUCKET, Key=original)
     assert head["ContentType"] == "image/jpeg"
