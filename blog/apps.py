@@ -6,9 +6,10 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import related
+        from blog import archive, related
         from blog.models import Post
         from clinic.pages import registry
 
         registry.register(Post)
         related.connect()
+        archive.connect()

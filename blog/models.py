@@ -94,6 +94,38 @@ class Post(Publishable):
             )
 
 
+class ArchiveMonthManager(models.Manager):
+    def get_by_natural_key(self, tag_id, month):
+        return self.get(tag_id=tag_id, month=month)
+
+
+class ArchiveMonth(models.Model):
+    """How many articles with status "published" fall in a month: the blog's (no tag) and each
+    tag's. Kept by blog/archive.py in the transaction that changes an article's status, date or
+    tags, so that lists count, page and name their years without reading every article."""
+
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The month's first day, in the site's time zone.")
+    count = models.PositiveIntegerField(default=0)
+
+    # A backup restores these rows onto the ones its articles' tags recounted (natural key).
+    objects = ArchiveMonthManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "month"], name="archive_month_tag"),
+            models.UniqueConstraint(
+                fields=["month"], condition=models.Q(tag=None), name="archive_month_blog"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.tag_id or 'all'}: {self.count}"
+
+    def natural_key(self):
+        return (self.tag_id, self.month.isoformat())
+
+
 class PostReference(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reference_links")
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="post_links")

@@ -4,8 +4,10 @@ from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
+from blog import archive
 from blog.models import Post, Tag
 from clinic.ops.cache import fragment
 from conditions.models import Condition
@@ -16,22 +18,32 @@ def published_posts():
 
 
 class PostListView(ListView):
+    """Newest first, ten a page; counted, paged and dated from the monthly totals
+    (blog/archive.py), so no query reads more than a page of articles and a month's dates."""
+
     template_name = "blog/post_list.html"
     context_object_name = "posts"
     paginate_by = 10
+    tag = None
 
     def get_queryset(self):
         return published_posts()
 
+    def get_months(self):
+        """This list's months with their counts, newest first."""
+        return self.all_months[None if self.tag is None else self.tag.pk]
+
+    @cached_property
+    def all_months(self):
+        # Kept like a fragment (clinic/ops/cache.py) until content changes.
+        key = f"archive-months:{self.tag.pk if self.tag else ''}"
+        return fragment(key, lambda: archive.visible_months(self.tag))
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        # Counting 10,000 live articles is the list's costliest query; the count only changes
-        # with content, so it is kept like a fragment (clinic/ops/cache.py).
-        paginator.__dict__["count"] = fragment(f"count:{self.request.path}", queryset.count)
-        return paginator
+        return archive.MonthPaginator(queryset, per_page, months=self.get_months(), **kwargs)
 
     def get_context_data(self, **kwargs):
-        years = Post.objects.published().dates("published_at", "year", order="DESC")
+        years = archive.years(self.all_months[None])
         return super().get_context_data(archive_years=years, **kwargs)
 
 
@@ -47,7 +59,13 @@ class TagView(PostListView):
 
 
 class ArchiveView(PostListView):
-    """An empty archive is a 404, found from the paginator's count (no extra query)."""
+    """An empty archive is a 404, found from the monthly totals (no extra query)."""
+
+    def get(self, request, *args, **kwargs):
+        # Four digits, but dates this far out cannot be computed with (or hold articles).
+        if not 1000 <= int(kwargs["year"]) <= 9998:
+            raise Http404("No articles in this period.")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super(PostListView, self).get_context_data(**kwargs)
@@ -60,16 +78,20 @@ class YearArchiveView(ArchiveView):
     template_name = "blog/archive_year.html"
 
     def get_queryset(self):
-        return published_posts().filter(published_at__year=self.kwargs["year"])
+        self.year = int(self.kwargs["year"])
+        start = datetime.date(self.year, 1, 1)
+        return published_posts().filter(
+            published_at__gte=archive.month_start(start),
+            published_at__lt=archive.month_start(start.replace(year=self.year + 1)),
+        )
+
+    def get_months(self):
+        return [(month, count) for month, count in super().get_months() if month.year == self.year]
 
     def get_context_data(self, **kwargs):
-        months = (
-            Post.objects.published()
-            .filter(published_at__year=self.kwargs["year"])
-            .dates("published_at", "month")
-        )
+        months = sorted(month for month, _ in self.get_months())
         return super().get_context_data(
-            year=datetime.date(int(self.kwargs["year"]), 1, 1), months=months, **kwargs
+            year=datetime.date(self.year, 1, 1), months=months, **kwargs
         )
 
 
@@ -81,7 +103,10 @@ class MonthArchiveView(ArchiveView):
         if not 1 <= month <= 12:
             raise Http404("No such month.")
         self.month = datetime.date(year, month, 1)
-        return published_posts().filter(published_at__year=year, published_at__month=month)
+        return published_posts().filter(**archive.month_range(self.month))
+
+    def get_months(self):
+        return [(month, count) for month, count in super().get_months() if month == self.month]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(month=self.month, **kwargs)

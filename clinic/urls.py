@@ -2,15 +2,13 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
 from blog import feeds
 from clinic.accounts import two_factor
 from clinic.ops import health, media
 from clinic.pages import editing, editor, review
-from clinic.site import views
-from clinic.site.sitemaps import SITEMAPS
+from clinic.site import sitemaps, views
 
 app_patterns = (
     [
@@ -42,7 +40,9 @@ feed_patterns = (
 urlpatterns = [
     path("", include(app_patterns)),
     path("", include(feed_patterns)),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of one sitemap per section; long sections have pages (?p=2).
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("", include("clinic.patients.urls")),
     path("", include("clinic.practice.urls")),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from clinic.pages.publishing import Status
+from clinic.site.sitemaps import SITEMAPS
 from tests import factories
 from tests.personas import make_user
 
@@ -145,7 +146,10 @@ def condition_feeds(client, page, *, hidden, neighbours):
 
 
 def sitemap(client, page, *, hidden, neighbours):
-    return [fetch(client, reverse("sitemap"))]
+    """Every section's sitemap, as one answer (the index names sections, never pages)."""
+    fetch(client, reverse("sitemap"))
+    sections = [reverse("sitemap-section", args=[section]) for section in SITEMAPS]
+    return ["".join(fetch(client, url) for url in sections)]
 
 
 def archives(client, page, *, hidden, neighbours):

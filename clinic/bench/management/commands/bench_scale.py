@@ -109,6 +109,8 @@ class Command(BaseCommand):
             "search rare": reverse("clinic:search") + "?q=tinnitus+yoga",
             "feed": reverse("feeds:posts"),
             "tag feed": reverse("feeds:tag", args=[tag.slug]),
+            "sitemap index": reverse("sitemap"),
+            "sitemap articles": reverse("sitemap-section", args=["articles"]),
         }
 
     def measure(self, requests):
