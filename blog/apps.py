@@ -6,10 +6,11 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import archive, related
+        from blog import archive, condition_articles, related
         from blog.models import Post
         from clinic.pages import registry
 
         registry.register(Post)
         related.connect()
         archive.connect()
+        condition_articles.connect()

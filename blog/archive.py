@@ -202,6 +202,10 @@ def paused():
         _paused.reset(token)
 
 
+def is_paused() -> bool:
+    return _paused.get()
+
+
 def _counted_month(status, published_at):
     """The month whose count includes an article in this state, if any."""
     if status == Status.PUBLISHED and published_at is not None:
@@ -209,19 +213,21 @@ def _counted_month(status, published_at):
     return None
 
 
-def _touches_counts(update_fields) -> bool:
+def touches_counts(update_fields) -> bool:
     return update_fields is None or bool({"status", "published_at"} & set(update_fields))
 
 
 def _before_save(sender, instance, update_fields=None, **kwargs):
-    instance._archive_month = None
-    if instance.pk is not None and _touches_counts(update_fields) and not _paused.get():
+    instance._archive_month = instance._archive_old = None
+    if instance.pk is not None and touches_counts(update_fields) and not _paused.get():
         old = sender.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
+        # (status, published_at) as stored: blog/condition_articles.py compares them too.
+        instance._archive_old = old
         instance._archive_month = _counted_month(*old) if old else None
 
 
 def _saved(sender, instance, created, update_fields=None, **kwargs):
-    if not _touches_counts(update_fields):
+    if not touches_counts(update_fields):
         return
     before = getattr(instance, "_archive_month", None)
     after = _counted_month(instance.status, instance.published_at)

@@ -59,7 +59,12 @@ class Condition(Publishable):
     references = models.ManyToManyField(
         Reference, through="ConditionReference", blank=True, related_name="conditions"
     )
+    # Ids of the newest articles about this page with status "published" (scheduled ones
+    # included), newest first, at most ARTICLES_STORED; kept by the page type that links to it
+    # (blog/condition_articles.py) whenever one of its articles changes.
+    article_ids = models.JSONField(default=list, blank=True, editable=False)
 
+    ARTICLES_STORED = 12
     markdown_fields = ("introduction", *(field for field, _ in SECTIONS))
     pending_fields = ("name", "slug", "alternative_names", "summary", *markdown_fields)
     publish_permission = "conditions.publish_condition"
@@ -120,4 +125,7 @@ class ConditionReference(models.Model):
 
 # History (django-reversion): every save keeps a version, with the attached references.
 reversion.register(ConditionReference)
-reversion.register(Condition, follow=["reference_links"], ignore_duplicates=True)
+# The list of newest articles is kept from the articles, never restored from a version.
+reversion.register(
+    Condition, follow=["reference_links"], exclude=["article_ids"], ignore_duplicates=True
+)

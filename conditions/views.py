@@ -46,5 +46,17 @@ class ConditionDetailView(DetailView):
             for field, label in SECTIONS
             if getattr(condition, field).strip()
         ]
-        related_posts = condition.posts.published().select_related("author")[:6]
+        # The newest articles stored on the page (kept on save by the page type that lists
+        # them), checked against published() in one query.
+        related_posts = self.newest_articles(condition.posts.published().select_related("author"))
         return super().get_context_data(contents=contents, related_posts=related_posts, **kwargs)
+
+    def newest_articles(self, published, limit=6):
+        """The first `limit` of the stored newest articles that `published` lets through."""
+        ids = self.object.article_ids
+        order = ("-published_at", "-created_at")
+        shown = list(published.filter(pk__in=ids).order_by(*order)[:limit])
+        if len(shown) < limit and len(ids) >= Condition.ARTICLES_STORED:
+            # Too many of a full list are not live yet: older articles may be due a place.
+            shown = list(published.order_by(*order)[:limit])
+        return shown

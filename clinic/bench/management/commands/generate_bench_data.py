@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from blog import archive
+from blog import archive, condition_articles
 from blog.models import Post, PostReference, Tag
 from clinic.bench import vocabulary
 from clinic.lib import markdown
@@ -142,6 +142,7 @@ class Command(BaseCommand):
                 Practitioner.objects.filter(slug__startswith="bench-").delete()
             self.generate(rng, options)
             archive.rebuild()
+            condition_articles.rebuild()
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather soon after: without them the planner
             # guesses a dozen live articles and picks plans that read all 10,000.
