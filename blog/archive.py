@@ -95,6 +95,17 @@ def visible_months(tag=None) -> dict:
     return months
 
 
+def stored_months(limit=600) -> Months:
+    """The blog's newest `limit` stored (month, count) rows up to this month, newest first.
+
+    This month's row counts its scheduled articles too: for estimates, not for what is shown."""
+    from blog.models import ArchiveMonth
+
+    current = month_of(timezone.now())
+    rows = ArchiveMonth.objects.filter(tag=None, month__lte=current, count__gt=0)
+    return list(rows.order_by("-month").values_list("month", "count")[:limit])
+
+
 def years(months: Months) -> list[datetime.date]:
     """The years that have visible articles, newest first (as dates, like QuerySet.dates())."""
     return [datetime.date(year, 1, 1) for year in dict.fromkeys(m.year for m, _ in months)]

@@ -12,10 +12,12 @@ somewhere; a word in the title counts most, then summary or other names, then th
 Articles are ranked over a bounded candidate set, so a search costs the same with 1,000 or
 100,000 articles even when common words match nearly all of them: the newest HEADING_CANDIDATES
 articles whose title or summary match (on PostgreSQL through the `post_heading_search` GIN
-index) and the newest BODY_CANDIDATES articles that match anywhere. An article with every word
-in its title or summary outranks one matching only in its body, so such best matches are always
-among the candidates; of the articles matching only in their body, the best of the newest
-BODY_CANDIDATES are shown.
+index) and the newest BODY_CANDIDATES articles that match anywhere among the newest BODY_WINDOW
+articles. An article with every word in its title or summary outranks one matching only in its
+body, so such best matches are always among the candidates, however old; of the articles
+matching only in their body, the best of the newest BODY_CANDIDATES of the recent ones are
+shown: an old article that has the words only in its body is not found once BODY_WINDOW newer
+articles exist.
 Condition pages (a few hundred) are ranked in full.
 
 Either way the snippet is escaped first and only then gets its `<mark>` tags, so nothing an
@@ -32,6 +34,7 @@ from django.db.models import BooleanField, Case, FloatField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
+from blog import archive
 from blog.models import Post
 from conditions.models import Condition
 
@@ -40,6 +43,9 @@ MAX_TERMS = 8
 MAX_RESULTS = 30
 HEADING_CANDIDATES = 200
 BODY_CANDIDATES = 300
+# Matches in the body alone are looked for among the newest BODY_WINDOW articles (whole months,
+# from the monthly counts of blog/archive.py), so that a rare word never walks every article.
+BODY_WINDOW = 2_000
 # Title and summary as one text, as the `post_heading_search` index (blog 0009) holds it.
 HEADING = "to_tsvector('pg_catalog.english', coalesce(title, '') || ' ' || coalesce(summary, ''))"
 SNIPPET_WORDS = 30
@@ -109,17 +115,34 @@ def _postgres(query: str) -> list[Result]:
 
 
 def _pg_candidates(query: str) -> Q:
-    """The bounded set of articles to rank: newest heading matches and newest matches."""
+    """The bounded set of articles to rank: newest heading matches and newest body matches,
+    as a UNION of two index scans (with OR, PostgreSQL read every article to test it)."""
     # Unqualified columns: the subqueries read one table, whose alias Django renames.
     tsquery = "websearch_to_tsquery('pg_catalog.english', %s)"
     in_heading = RawSQL(f"{HEADING} @@ {tsquery}", [query], BooleanField())  # noqa: S611
     anywhere = RawSQL(f"search_vector @@ {tsquery}", [query], BooleanField())  # noqa: S611
-    return _newest(in_heading, HEADING_CANDIDATES) | _newest(anywhere, BODY_CANDIDATES)
+    heading = _newest(in_heading, HEADING_CANDIDATES)
+    body = _newest(anywhere, BODY_CANDIDATES, since=body_window_start())
+    return Q(pk__in=heading.union(body, all=True))
 
 
-def _newest(condition, limit: int) -> Q:
+def _newest(condition, limit: int, since=None):
     newest = Post.objects.published().filter(condition).order_by("-published_at", "-pk")
-    return Q(pk__in=newest.values("pk")[:limit])
+    if since is not None:
+        newest = newest.filter(published_at__gte=since)
+    return newest.values("pk")[:limit]
+
+
+def body_window_start():
+    """The start of the newest months holding BODY_WINDOW articles (None: fewer than that)."""
+    total = 0
+    months = archive.stored_months()
+    for month, count in months:
+        total += count
+        if total >= BODY_WINDOW:
+            return archive.month_start(month)
+    # Fewer articles than that, or spread over more than fifty years: the oldest month read.
+    return archive.month_start(months[-1][0]) if len(months) == 600 else None
 
 
 def _fallback(query: str) -> list[Result]:
@@ -148,7 +171,11 @@ def _fallback(query: str) -> list[Result]:
                 + Case(When(in_body, then=Value(0.2)), default=Value(0.0))
             )
         if model is Post:
-            match = _newest(in_heading, HEADING_CANDIDATES) | _newest(match, BODY_CANDIDATES)
+            # SQLite cannot limit inside a UNION; it answers this OR with two rowid lookups.
+            since = body_window_start()
+            match = Q(pk__in=_newest(in_heading, HEADING_CANDIDATES)) | Q(
+                pk__in=_newest(match, BODY_CANDIDATES, since=since)
+            )
         rows = (
             model.objects.published()
             .filter(match)

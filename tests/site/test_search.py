@@ -107,16 +107,17 @@ def test_only_published_content_is_found(client, db, fields):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_search_query_count_is_constant(client, db, django_assert_num_queries, count):
-    """Guards an N+1 per result (authors, conditions): conditions, articles, settings."""
+    """Guards an N+1 per result (authors, conditions): conditions, the body window's start
+    (the monthly counts), articles, settings."""
     factories.PostFactory.create_batch(count, body="About acupuncture.")
     factories.ConditionFactory.create_batch(count, overview="About acupuncture.")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = get(client, "acupuncture")
     assert response.content.decode().count('class="result"') == min(2 * count, 30)
 
 
 def test_no_results_query_count(client, back_pain, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert get(client, "zzzz").status_code == 200
 
 
@@ -176,3 +177,23 @@ def test_search_ranks_a_bounded_set_and_still_finds_the_best_match(db, monkeypat
     assert len(titles) == 1 + 3
     assert oldest_body.title not in titles
     assert set(titles[1:]) == {f"Newer body match {day}" for day in range(3)}
+
+
+def test_body_matches_come_from_the_newest_articles_heading_matches_from_all(
+    client, db, monkeypatch
+):
+    """Only the newest BODY_WINDOW articles (whole months) are searched for words in the body
+    alone; an old article with the words in its title is still found."""
+    monkeypatch.setattr(search, "BODY_WINDOW", 3)
+    now = timezone.now()
+    old = now - datetime.timedelta(days=400)
+    factories.PostFactory(title="Old title about moxibustion", published_at=old)
+    factories.PostFactory(title="Old body match", body="Moxibustion inside.", published_at=old)
+    for n in range(3):
+        factories.PostFactory(title=f"Recent {n}", body="Moxibustion again.", published_at=now)
+    titles = [result.title for result in search.search("moxibustion")]
+    assert "Old title about moxibustion" in titles
+    assert {"Recent 0", "Recent 1", "Recent 2"} <= set(titles)
+    assert "Old body match" not in titles
+    monkeypatch.setattr(search, "BODY_WINDOW", 10)  # the control: within the window, found
+    assert "Old body match" in [result.title for result in search.search("moxibustion")]
