@@ -8,10 +8,12 @@ articles or 50 spread over many months.
 
 import datetime
 import re
+import threading
 
 import pytest
 import time_machine
 from django.core.paginator import Paginator
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,3 +202,53 @@ def test_lists_cost_the_same_at_any_size(client, db, django_assert_num_queries, 
     for url, queries in pages:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one writer in at a time anyway"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_publications_in_one_month_at_the_same_instant_both_count():
+    """Two transactions publish into one month: the second waits on the month's row until the
+    first commits, then counts both (a count taken without waiting would say 2)."""
+    factories.PostFactory(published_at=at(2023, 5, 1))  # the month's row exists already
+    first, second = (
+        factories.PostFactory(status=Status.DRAFT, published_at=at(2023, 5, day)) for day in (3, 9)
+    )
+    holding, release = threading.Event(), threading.Event()
+    errors = []
+
+    def publish(post, hold):
+        try:
+            with transaction.atomic():
+                post.status = Status.PUBLISHED
+                post.save()
+                if hold:
+                    holding.set()
+                    release.wait(10)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=publish, args=(first, True)),
+        threading.Thread(target=publish, args=(second, False)),
+    ]
+    threads[0].start()
+    assert holding.wait(10)
+    threads[1].start()
+    with connection.cursor() as cursor:
+        for _ in range(500):  # until the second one waits for the lock (at most ~10 s)
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.02)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert not errors
+    assert stored() == [(0, datetime.date(2023, 5, 1), 3)]
