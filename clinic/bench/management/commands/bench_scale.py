@@ -27,6 +27,20 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 
+def database_cpu_ns():
+    """(pid, CPU nanoseconds so far) of this connection's PostgreSQL backend, when it runs on
+    this machine (/proc/<pid>/schedstat); None otherwise."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            return pid, int(stat.read().split()[0])
+    except OSError:
+        return None
+
+
 class Command(BaseCommand):
     help = "Uncached cost of every public page type at 1,000 and 100,000 articles."
 
@@ -120,22 +134,31 @@ class Command(BaseCommand):
         results = {}
         with override_settings(PAGE_CACHE_SECONDS=0, FRAGMENT_CACHE_SECONDS=0):
             for name, path in self.pages().items():
-                times = []
+                times, cpu = [], []
                 for attempt in range(requests + 2):
                     cache.clear()
+                    database = database_cpu_ns()
                     with CaptureQueriesContext(connection) as queries:
                         started = time.perf_counter()
+                        own = time.process_time_ns()
                         response = client.get(path)
+                        own = time.process_time_ns() - own
                         elapsed = time.perf_counter() - started
                     if response.status_code != 200:
                         raise CommandError(f"{name} ({path}) answered {response.status_code}.")
                     if attempt >= 2:
                         times.append(elapsed * 1000)
+                        after = database_cpu_ns()
+                        if database and after and after[0] == database[0]:
+                            cpu.append((own + after[1] - database[1]) / 1e6)
                 times.sort()
                 results[name] = {
                     "path": path,
                     "median_ms": round(statistics.median(times), 2),
                     "p90_ms": round(times[int(len(times) * 0.9) - 1], 2),
+                    # CPU time of this process and of its PostgreSQL backend: far less
+                    # sensitive than wall time to other work on a shared machine.
+                    "cpu_ms": round(statistics.median(cpu), 2) if cpu else None,
                     "queries": len(queries.captured_queries),
                     "bytes": len(response.content),
                 }
@@ -143,20 +166,25 @@ class Command(BaseCommand):
 
     def print_size(self, size, results):
         self.stdout.write(f"\n{size:,} articles, load average {os.getloadavg()[0]:.1f}")
-        self.stdout.write(f"{'page':16} {'median ms':>10} {'p90 ms':>8} {'SQL':>4} {'bytes':>8}")
+        self.stdout.write(
+            f"{'page':16} {'median ms':>10} {'p90 ms':>8} {'CPU ms':>7} {'SQL':>4} {'bytes':>8}"
+        )
         for name, row in results.items():
+            cpu = f"{row['cpu_ms']:7.1f}" if row["cpu_ms"] is not None else f"{'-':>7}"
             self.stdout.write(
-                f"{name:16} {row['median_ms']:10.1f} {row['p90_ms']:8.1f} {row['queries']:4} "
-                f"{row['bytes']:8}"
+                f"{name:16} {row['median_ms']:10.1f} {row['p90_ms']:8.1f} {cpu} "
+                f"{row['queries']:4} {row['bytes']:8}"
             )
 
     def print_ratios(self, results, small, large):
-        self.stdout.write(f"\n{'page':16} {small:>10,} {large:>10,} {'ratio':>7}")
+        self.stdout.write(f"\n{'page':16} {small:>10,} {large:>10,} {'ratio':>7} {'CPU ratio':>9}")
         ratios = {}
         for name in results[small]:
             before, after = results[small][name]["median_ms"], results[large][name]["median_ms"]
             ratios[name] = round(after / before, 2)
-            self.stdout.write(f"{name:16} {before:10.1f} {after:10.1f} {ratios[name]:7.2f}")
+            cpu_before, cpu_after = results[small][name]["cpu_ms"], results[large][name]["cpu_ms"]
+            cpu = f"{cpu_after / cpu_before:9.2f}" if cpu_before and cpu_after else f"{'-':>9}"
+            self.stdout.write(f"{name:16} {before:10.1f} {after:10.1f} {ratios[name]:7.2f} {cpu}")
         search, article = results[large]["search"]["median_ms"], results[large]["article"]
         self.stdout.write(
             f"Search at {large:,}: {search / article['median_ms']:.2f} x the article page."
