@@ -22,6 +22,8 @@ and restores all save through these. The rows recounted are locked first, so two
 in one month at the same instant each count the other. Bulk writes that skip signals
 (`bulk_create`, `QuerySet.update`) call `rebuild()` afterwards, as generate_bench_data does;
 a command that writes many articles at once may pause the upkeep (`paused()`) and rebuild.
+Months are in the site's time zone (TIME_ZONE); after changing it, recount them all:
+`manage.py shell -c "from blog import archive; archive.rebuild()"`.
 """
 
 import contextlib
