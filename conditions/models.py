@@ -80,6 +80,18 @@ class Condition(Publishable):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # article_ids is written only by its own UPDATE: a save of a page loaded earlier (an
+        # editor's form, a script) must not put back its old copy of the list.
+        adding = self._state.adding or kwargs.get("force_insert")
+        if not adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "article_ids"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("conditions:condition", args=[self.slug])
 
@@ -125,7 +137,4 @@ class ConditionReference(models.Model):
 
 # History (django-reversion): every save keeps a version, with the attached references.
 reversion.register(ConditionReference)
-# The list of newest articles is kept from the articles, never restored from a version.
-reversion.register(
-    Condition, follow=["reference_links"], exclude=["article_ids"], ignore_duplicates=True
-)
+reversion.register(Condition, follow=["reference_links"], ignore_duplicates=True)

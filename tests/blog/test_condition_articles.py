@@ -81,3 +81,18 @@ def test_condition_page_queries_are_the_same_at_any_size(
     with django_assert_num_queries(3):
         assert client.get(condition.get_absolute_url()).status_code == 200
     assert shown(client, condition) == expected(condition)
+
+
+def test_saving_a_condition_loaded_earlier_keeps_the_list(client, db):
+    """An editor's save of the page (loaded before an article about it changed) does not put
+    back its old copy of the list."""
+    condition = factories.ConditionFactory()
+    stale = Condition.objects.get(pk=condition.pk)
+    post = factories.PostFactory()
+    post.conditions.add(condition)
+    stale.name = "Renamed"
+    stale.save()
+    condition.refresh_from_db()
+    assert condition.name == "Renamed"
+    assert condition.article_ids == [post.pk]
+    assert shown(client, condition) == [post.title]
