@@ -25,6 +25,8 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_PATH = DATA_DIR / "reference_parser.crfsuite"
 JOURNALS_PATH = DATA_DIR / "journals.csv.gz"
+# Journals the MEDLINE lists above predate (Frontiers, MDPI, BMC, JAMA Network Open, ...).
+EXTRA_JOURNALS_PATH = DATA_DIR / "journals-extra.csv"
 
 LABELS = (
     "marker",
@@ -117,6 +119,8 @@ class Journals:
 def journals() -> Journals:
     with gzip.open(JOURNALS_PATH, "rt", encoding="utf-8") as handle:
         rows = [(row[0], row[1]) for row in csv.reader(handle) if len(row) >= 2]
+    with open(EXTRA_JOURNALS_PATH, encoding="utf-8", newline="") as handle:
+        rows += [(row[0], row[1]) for row in csv.reader(handle) if len(row) >= 2]
     return Journals(rows)
 
 
