@@ -115,7 +115,8 @@ _PARTICLES = frozenset(
 _GROUP_WORDS = re.compile(
     r"\b(?:group|committee|organi[sz]ation|association|institute|society|college|council"
     r"|agency|department|ministry|collaboration|consortium|network|foundation|centre|center"
-    r"|board|service|nice|who|uk|us|national|federal|world|academy|trust|health)s?\b",
+    r"|board|service|nice|who|uk|us|national|federal|world|academy|trust|health"
+    r"|collaborators|investigators|working party|task force|writing group)s?\b",
     re.IGNORECASE,
 )
 
@@ -168,6 +169,10 @@ def split_reference_list(text: str) -> list[str]:
                     refs.append(" ".join(current))
                 rest = _MARKER_RE.sub("", line, count=1)
                 current = [rest] if rest else []
+            elif current and _starts_unnumbered(" ".join(current), line):
+                # A mixed paste: an unnumbered reference between or before numbered ones.
+                refs.append(" ".join(current))
+                current = [_BULLET_RE.sub("", line)]
             elif current is None:
                 current = [_BULLET_RE.sub("", line)]
             else:
@@ -197,6 +202,22 @@ _HEADING_RE = re.compile(
     r"|further reading|citations?|notes)\s*:?",
     re.IGNORECASE,
 )
+
+
+_COMPLETE_RE = re.compile(r"\b(?:1[6-9]\d\d|20\d\d)\b.*[\d.)\]]$")
+# A locator: "169(9):858", "15: 730322", ";(1):CD001351", "12, 345".
+_LOCATOR_RE = re.compile(r"\d\)?\s*[:,]\s*\(?[A-Za-z]{0,3}\d")
+
+
+def _starts_unnumbered(current: str, line: str) -> bool:
+    """In a numbered list, an unnumbered line that is a reference of its own, not a wrapped
+    line: the reference so far is complete (a year, then an ending) and so is the line."""
+    return (
+        not _is_continuation(line)
+        and len(line) >= 30
+        and bool(_COMPLETE_RE.search(current) and _LOCATOR_RE.search(current))
+        and bool(_COMPLETE_RE.search(line) and _LOCATOR_RE.search(line))
+    )
 
 
 def _has_digit_marker(line: str) -> bool:
@@ -439,7 +460,12 @@ def _read_inverted(text: str, pos: int) -> tuple[dict | None, int]:
 
 def _looks_like_group(text: str) -> bool:
     text = text.strip(" .,")
-    if not text or len(text) > 150 or re.search(r"\d{4}", text):
+    if not text or len(text) > 150:
+        return False
+    # "GBD 2019 Risk Factors Collaborators" has a year in its name; a date is not a group.
+    if re.search(r"\d{4}", text) and not re.search(
+        r"\b(?:collaborators|investigators|group|consortium)\b", text, re.I
+    ):
         return False
     words = text.split()
     capitalised = sum(1 for w in words if w[:1].isupper())
@@ -463,6 +489,9 @@ def _expand_pages(pages: str) -> str:
     prefix, first, prefix2, last = match.groups()
     if not prefix2 and len(last) < len(first):
         last = first[: len(first) - len(last)] + last
+    # "S2-15" is PubMed's short form of "S2-S15".
+    if prefix and not prefix2 and int(last) > int(first):
+        prefix2 = prefix
     return f"{prefix}{first}-{prefix2 or ''}{last}"
 
 

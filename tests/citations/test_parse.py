@@ -135,6 +135,7 @@ def test_group_author_and_non_ascii_names():
         ("2014;98:405–28.", "405-428"),
         ("1998;280(18):1569–75.", "1569-1575"),
         ("2008;33:S60–S74.", "S60-S74"),
+        ("2011;152(3 Suppl):S2-15.", "S2-S15"),
     ],
 )
 def test_abbreviated_page_ranges_are_expanded(locator, page):
@@ -155,6 +156,32 @@ def test_split_numbered_list_joins_wrapped_lines():
     assert (
         refs[1] == "Maher C, Underwood M. Non-specific low back pain. The Lancet. 2017;389:736–47."
     )
+
+
+def test_split_mixed_numbered_and_unnumbered_paste():
+    # The clinic's page: two unnumbered references, then a numbered list.
+    text = (
+        "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186–187.\n"
+        "Qiao Wen et al Front Neurosci. 2021; 15: 730322.\n"
+        "1. Arch Intern Med. 2009 May 11; 169(9): 858–866. A Randomized Trial Comparing "
+        "Acupuncture, Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.\n"
+        "2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and dry-needling "
+        "for low back pain.\n"
+        "Golob AL, Wipf JE. Low back pain. Med Clin North Am. 2014;98:405–28.\n"
+        "3. Cherkin DC, Sherman KJ. A randomized trial comparing acupuncture, simulated\n"
+        "Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.\n"
+    )
+    refs = split_reference_list(text)
+    assert [ref[:12] for ref in refs] == [
+        "Roselyn Clem",
+        "Qiao Wen et ",
+        "Arch Intern ",
+        "Cochrane Dat",
+        "Golob AL, Wi",
+        "Cherkin DC, ",
+    ]
+    # A wrapped line that starts with a capital is still part of its reference.
+    assert refs[-1].endswith("Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.")
 
 
 def test_split_unnumbered_lines_and_continuations():
