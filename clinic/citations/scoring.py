@@ -20,9 +20,12 @@ from pathlib import Path
 from clinic.citations.parse import parse_reference
 
 # The project's hand-labelled references (also training data for the model), and the frozen
-# test set the model never trains on.
+# test set the model never trains or is tuned on.
 LABELLED_REFERENCES = Path(__file__).resolve().parent / "data" / "labelled_references.jsonl"
 UNSEEN_REFERENCES = Path(__file__).resolve().parent / "data" / "unseen_references.jsonl"
+# Hand-written strings for tuning the rules and the doubt threshold (never trained on): no
+# paper in it is in the unseen set or the training data.
+DEV_REFERENCES = Path(__file__).resolve().parent / "data" / "dev_references.jsonl"
 
 FIELDS = (
     "type",

@@ -5,14 +5,23 @@ python manage.py score_parser --unseen     # the frozen test set the model never
 python manage.py score_parser --cv 5       # 5-fold cross-validation (trains 5 models: slow)
 python manage.py score_parser --file other.jsonl --errors
 python manage.py score_parser --unseen --json
+python manage.py score_parser --dev                # the hand-written development set (tuning)
+python manage.py score_parser --dev --doubt        # how well low confidence finds mistakes
 """
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.citations import evaluation, training
-from clinic.citations.scoring import FIELDS, LABELLED_REFERENCES, UNSEEN_REFERENCES, load_labelled
+from clinic.citations import crf, evaluation, training
+from clinic.citations.scoring import (
+    DEV_REFERENCES,
+    FIELDS,
+    LABELLED_REFERENCES,
+    UNSEEN_REFERENCES,
+    load_labelled,
+)
 
 
 class Command(BaseCommand):
@@ -22,6 +31,17 @@ class Command(BaseCommand):
         parser.add_argument("--file", help="JSON-lines file of labelled references to score.")
         parser.add_argument(
             "--unseen", action="store_true", help="Score the frozen unseen test set."
+        )
+        parser.add_argument(
+            "--dev", action="store_true", help="Score the development set (rules are tuned on it)."
+        )
+        parser.add_argument(
+            "--doubt",
+            action="store_true",
+            help="Show how many wrong fields and right rows each confidence threshold flags.",
+        )
+        parser.add_argument(
+            "--model", help="Parse with this model file instead of the shipped one."
         )
         parser.add_argument("--cv", type=int, metavar="K", help="K-fold cross-validation.")
         parser.add_argument("--iterations", type=int, default=training.ITERATIONS)
@@ -44,6 +64,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["model"]:
+            if not Path(options["model"]).is_file():
+                raise CommandError(f"No model file at {options['model']}")
+            crf.use_model(options["model"])
         if options["cv"]:
             if options["cv"] < 2:
                 raise CommandError("--cv needs at least 2 folds.")
@@ -59,7 +83,11 @@ class Command(BaseCommand):
             title = f"{options['cv']}-fold cross-validation on the training data"
         else:
             path = options["file"] or (
-                UNSEEN_REFERENCES if options["unseen"] else LABELLED_REFERENCES
+                UNSEEN_REFERENCES
+                if options["unseen"]
+                else DEV_REFERENCES
+                if options["dev"]
+                else LABELLED_REFERENCES
             )
             try:
                 rows = load_labelled(path)
@@ -69,6 +97,9 @@ class Command(BaseCommand):
                 rows = [row for row in rows if row.get("set") == options["subset"]]
             if not rows:
                 raise CommandError("No labelled references to score.")
+            if options["doubt"]:
+                self.write_doubt(evaluation.doubt_table(rows))
+                return
             reports = evaluation.score_by_group(
                 [
                     (row.get("style", "other"), row["expected"], evaluation.first_item(row["text"]))
@@ -88,6 +119,20 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  #{index + 1} {name}: expected {want!r}, got {got!r}  [{text}]"
                 )
+
+    def write_doubt(self, table):
+        self.stdout.write(
+            f"{'threshold':>9} {'wrong fields flagged':>21} {'right fields flagged':>21} "
+            f"{'wrong rows unticked':>20} {'right rows unticked':>20}"
+        )
+        for row in table:
+            self.stdout.write(
+                f"{row['threshold']:>9} {row['wrong_fields_flagged']:>21.1%} "
+                f"{row['right_fields_flagged']:>21.1%} {row['wrong_rows_unticked']:>20.1%} "
+                f"{row['right_rows_unticked']:>20.1%}"
+            )
+        if table:
+            self.stdout.write(f"{table[0]['wrong_fields']} wrong fields in {table[0]['rows']} rows")
 
     def write_tables(self, title, reports):
         self.stdout.write(title)
