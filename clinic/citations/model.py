@@ -38,6 +38,7 @@ from clinic.citations.parse import (
 
 # Fields whose confidence is below this are worth a second look.
 DOUBTFUL = 0.8
+BOUNDARIES = False
 
 _MARKER_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)](?!\d))\s*")
 
@@ -183,22 +184,35 @@ def _split_point(text: str, segs: list) -> int | None:
 # --- one reference -------------------------------------------------------------------------
 
 
-def _segments(tagged):
-    """Merge runs of tokens with the same label: [(label, start, end, lowest probability)]."""
+def _segments(tagged, boundaries: bool = False):
+    """Merge runs of tokens with the same label: [(label, start, end, lowest probability)].
+
+    With ``boundaries``, a segment's probability is also no higher than that of the tokens
+    just before and after it: a neighbour the model was unsure of may belong to the segment,
+    so the segment's extent is in doubt.
+    """
     out = []
-    for _tok, start, end, label, prob in tagged:
+    spans = []  # first and last token index of each segment
+    for index, (_tok, start, end, label, prob) in enumerate(tagged):
         if out and out[-1][0] == label:
             lab, s, _e, p = out[-1]
             out[-1] = (lab, s, end, min(p, prob))
+            spans[-1][1] = index
         else:
             out.append((label, start, end, prob))
+            spans.append([index, index])
+    if boundaries:
+        for k, (first, last) in enumerate(spans):
+            lab, s, e, p = out[k]
+            neighbours = [tagged[i][4] for i in (first - 1, last + 1) if 0 <= i < len(tagged)]
+            out[k] = (lab, s, e, min([p, *neighbours]))
     return out
 
 
 def _parse_one(text: str, tagged: list) -> dict:
     if not text:
         return {}
-    segments = [seg for seg in _segments(tagged) if seg[0] != "marker"]
+    segments = [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))
@@ -464,6 +478,15 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     )
     if mla:  # MLA: "Kaptchuk, Ted J., et al."
         return [{"family": mla.group(1), "given": mla.group(2)}, *groups], et_al
+    mla_pair = re.fullmatch(
+        r"([A-Z][\w'-]+), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*),? and "
+        r"([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*) ([A-Z][\w'-]+)\.?",
+        body,
+    )
+    if mla_pair:  # MLA: "White, Adrian, and Edzard Ernst."
+        first = {"family": mla_pair.group(1), "given": mla_pair.group(2)}
+        second = {"family": mla_pair.group(4), "given": mla_pair.group(3)}
+        return [first, second, *groups], et_al
     authors, more_et_al, leftover = _read_names(body, inverted=_looks_inverted(body))
     if authors and not leftover.strip(" .,;&"):
         return authors + groups, et_al or more_et_al
@@ -504,7 +527,14 @@ def _read_given_first(body: str) -> list[dict]:
 def _clean_title(text: str) -> str:
     text = text.strip(" ,;:")
     text = re.sub(r"\s*\[(?:internet|online|serial on the internet|in \w+)\]", "", text, flags=re.I)
-    return _strip_title(text).strip(" ,;:\"'")
+    text = _strip_title(text).strip(" ,;:\"'")
+    # A translated title is bracketed as a whole ("[Acupuncture for ...]"): keep both brackets
+    # when the model left one of them with the neighbouring field.
+    if text.endswith("]") and text.count("[") < text.count("]"):
+        text = "[" + text
+    elif text.startswith("[") and text.count("[") > text.count("]"):
+        text += "]"
+    return text
 
 
 def _set_journal(item: dict, text: str) -> None:
