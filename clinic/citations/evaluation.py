@@ -65,6 +65,7 @@ def cross_validate(
     progress: Callable[[str], None] = lambda message: None,
     models_dir: Path | str | None = None,
     folds: list[int] | None = None,
+    with_synthetic: bool = True,
 ) -> dict[str, Report]:
     """k-fold cross-validation over AnyStyle's and the project's labelled references.
 
@@ -78,6 +79,11 @@ def cross_validate(
         labels = training.align(row["text"], row["expected"])
         units.append((f"project-{row.get('style', 'other')}", row["text"], labels, row["expected"]))
     random.Random(14).shuffle(units)
+    # The made-up references in the clinic's styles are training data of every fold (their
+    # titles come from phrase templates, not from the references tested).
+    from clinic.citations.synthetic import synthetic_sequences
+
+    synthetic = synthetic_sequences(training.SYNTHETIC) if with_synthetic else []
     if limit:
         units = units[:limit]
     rows = []
@@ -91,7 +97,7 @@ def cross_validate(
                     (crf.normalise(text), labels)
                     for i, (_, text, labels, _) in enumerate(units)
                     if i % k != fold and labels
-                ]
+                ] + [(text, labels) for text, labels, _ in synthetic]
                 test = [u for i, u in enumerate(units) if i % k == fold]
                 path = folder / f"fold{fold}-of-{k}.crfsuite"
                 progress(f"fold {fold + 1}/{k}: training on {len(train)}, testing on {len(test)}")
@@ -106,3 +112,76 @@ def cross_validate(
     finally:
         crf.use_model(previous)
     return score_by_group(rows)
+
+
+# Which scored fields each ``_confidence`` key stands for.
+_CONFIDENCE_FIELDS = {
+    "author": ("author", "given"),
+    "title": ("title",),
+    "container-title": ("container-title",),
+    "issued": ("year", "month"),
+    "volume": ("volume",),
+    "issue": ("issue",),
+    "page": ("page",),
+    "number": ("number",),
+    "DOI": ("DOI",),
+    "PMID": ("PMID",),
+    "PMCID": ("PMCID",),
+}
+
+
+def doubt_table(rows: list[dict], thresholds=(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)) -> list[dict]:
+    """How well ``_confidence`` below a threshold finds the parser's mistakes.
+
+    For each threshold: the share of wrong fields that are flagged (confidence below it), the
+    share of right fields flagged for nothing, the share of rows with a mistake that would
+    not be ticked, and the share of fully right rows that would not be ticked either.
+    """
+    from clinic.citations.model import parse_reference
+    from clinic.citations.scoring import score
+
+    fields = []  # (row index, confidence, right?)
+    row_right = []
+    for index, row in enumerate(rows):
+        items = parse_reference(row["text"])
+        predicted = items[0] if items else {}
+        report = score([(row["expected"], predicted)])
+        wrong = {name for _, name, _, _ in report.mismatches}
+        row_right.append(not wrong)
+        for key, confidence in (predicted.get("_confidence") or {}).items():
+            names = _CONFIDENCE_FIELDS.get(key)
+            if names:
+                fields.append((index, confidence, not (set(names) & wrong)))
+        # A field the parser left empty has no confidence: it cannot be flagged (the preview
+        # shows it empty), but it counts among the wrong fields.
+        filled = predicted.get("_confidence", {})
+        for name in wrong:
+            if not any(name in _CONFIDENCE_FIELDS.get(k, ()) for k in filled):
+                fields.append((index, 1.0, None))
+    out = []
+    for t in thresholds:
+        flagged_rows = {i for i, c, _ in fields if c < t}
+        wrong_fields = [c for _, c, ok in fields if not ok]
+        wrong_filled = [c for _, c, ok in fields if ok is False]
+        right_fields = [c for _, c, ok in fields if ok]
+        bad_rows = [i for i, ok in enumerate(row_right) if not ok]
+        good_rows = [i for i, ok in enumerate(row_right) if ok]
+        out.append(
+            {
+                "threshold": t,
+                "wrong_fields_flagged": sum(c < t for c in wrong_fields)
+                / max(1, len(wrong_fields)),
+                "wrong_filled_fields_flagged": sum(c < t for c in wrong_filled)
+                / max(1, len(wrong_filled)),
+                "right_fields_flagged": sum(c < t for c in right_fields)
+                / max(1, len(right_fields)),
+                "wrong_rows_unticked": sum(i in flagged_rows for i in bad_rows)
+                / max(1, len(bad_rows)),
+                "right_rows_unticked": sum(i in flagged_rows for i in good_rows)
+                / max(1, len(good_rows)),
+                "wrong_fields": len(wrong_fields),
+                "wrong_filled_fields": len(wrong_filled),
+                "rows": len(rows),
+            }
+        )
+    return out

@@ -409,5 +409,15 @@ def clinic_forms(path: Path = LABELLED_PATH, seed: int = 14, extra: int = 800):
     return out
 
 
+SYNTHETIC = 6000
+
+
 def all_sequences(anystyle_files=ANYSTYLE_FILES) -> list[tuple[str, list[str], str]]:
-    return anystyle_sequences(anystyle_files) + labelled_sequences() + clinic_forms()
+    from clinic.citations.synthetic import synthetic_sequences
+
+    return (
+        anystyle_sequences(anystyle_files)
+        + labelled_sequences()
+        + clinic_forms()
+        + synthetic_sequences(SYNTHETIC)
+    )

@@ -9,7 +9,14 @@ from django.core.management import call_command
 
 from clinic.citations import crf
 from clinic.citations.model import DOUBTFUL, parse_reference
-from clinic.citations.scoring import LABELLED_REFERENCES, UNSEEN_REFERENCES, _text, load_labelled
+from clinic.citations.scoring import (
+    DEV_REFERENCES,
+    LABELLED_REFERENCES,
+    UNSEEN_REFERENCES,
+    _text,
+    load_labelled,
+)
+from clinic.citations.synthetic import STYLES, synthetic_sequences
 from tests.samples import CLINIC_PAGE_REFERENCES
 
 CLINIC_PAGE = CLINIC_PAGE_REFERENCES.rstrip()
@@ -224,3 +231,48 @@ def test_the_tidying_rules_read_what_the_model_found(text, expected):
         assert [a.get("family") for a in item["author"]] == expected.pop("authors")
     for key, value in expected.items():
         assert item[key] == value, (key, item)
+
+
+def test_dev_set_shares_no_paper_with_the_unseen_or_training_sets():
+    dev = load_labelled(DEV_REFERENCES)
+    assert len(dev) >= 100
+    assert len({row["style"] for row in dev}) >= 13
+    for other in (load_labelled(UNSEEN_REFERENCES), load_labelled(LABELLED_REFERENCES)):
+        titles = {_text(row["expected"].get("title") or "") for row in other} - {""}
+        assert not [row["text"] for row in dev if _text(row["expected"].get("title", "")) in titles]
+        dois = {_text(row["expected"].get("DOI") or "") for row in other} - {""}
+        assert not [row["text"] for row in dev if _text(row["expected"].get("DOI", "")) in dois]
+
+
+def test_synthetic_training_strings_are_labelled_token_by_token():
+    sequences = synthetic_sequences(240, seed=3)
+    assert {group for _, _, group in sequences} == {f"synthetic-{s}" for s in STYLES}
+    unseen = {crf.normalise(row["text"]) for row in load_labelled(UNSEEN_REFERENCES)}
+    for text, labels, _ in sequences:
+        assert len(labels) == len(crf.tokenize(text))
+        assert set(labels) <= set(crf.LABELS)
+        assert text not in unseen
+    # A rendered Vancouver reference: every label where it was written.
+    text, labels, _ = next(s for s in sequences if s[2] == "synthetic-vancouver")
+    words = dict(zip([t for t, _, _ in crf.tokenize(text)], labels, strict=True))
+    assert "author" in labels and "title" in labels and "journal" in labels
+    assert words.get("et") in (None, "author")
+
+
+@pytest.mark.parametrize(
+    "name", ["Front Neurosci", "Evid Based Complement Alternat Med", "J Pain Relief", "BMJ Open"]
+)
+def test_modern_journals_are_in_the_gazetteer(name):
+    assert crf.journal_key(name) in crf.journals().names
+    assert crf.journals().full_title(name)
+
+
+def test_translated_titles_keep_their_brackets():
+    [item] = parse_reference(
+        "Kramer S, Zaps D. [Acupuncture in the treatment of chronic low back pain: a randomised "
+        "trial]. Schmerz. 2014 Oct;28(5):495-503. German."
+    )
+    assert item["title"] == (
+        "[Acupuncture in the treatment of chronic low back pain: a randomised trial]"
+    )
+    assert item["container-title-short"] == "Schmerz" or item["container-title"] == "Schmerz"
