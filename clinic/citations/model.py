@@ -37,8 +37,8 @@ from clinic.citations.parse import (
 )
 
 # Fields whose confidence is below this are worth a second look.
-DOUBTFUL = 0.8
-BOUNDARIES = False
+DOUBTFUL = 0.65
+BOUNDARIES = True
 
 _MARKER_RE = re.compile(r"^\s*(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)](?!\d))\s*")
 
@@ -235,6 +235,14 @@ def _parse_one(text: str, tagged: list) -> dict:
 
     author_text, p = first("author")
     if author_text:
+        # "Furlan AD. ACUPUNCTURE AND DRY NEEDLING ...": a title in capitals looks like initials
+        # to the model; a capitalised word of four letters or more after the names is not one.
+        shout = re.search(r"\.\s+(?=[A-Z]{4,}\b)", author_text)
+        if shout and by_label.get("title"):
+            moved = author_text[shout.end() :]
+            author_text = author_text[: shout.start() + 1]
+            title_text, title_p = by_label["title"][0]
+            by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
         authors, et_al = read_authors(author_text)
         if authors:
             item["author"] = authors
@@ -251,6 +259,17 @@ def _parse_one(text: str, tagged: list) -> dict:
             confidence["editor"] = p
 
     title_text, p = first("title")
+    if title_text and not by_label.get("volume") and not by_label.get("pages"):
+        # "J Pain Relief 2015, 4: 195. Title": a locator the model read as the title's start.
+        locator = re.match(
+            r"[\s,;.]*(\d{1,5}(?:\s?\([\w ]{1,12}\))?)\s?:\s?([A-Za-z]{0,3}\d+(?:-[A-Za-z]{0,3}\d+)?)"
+            r"[.,;]?\s+(?=\S)",
+            title_text,
+        )
+        if locator:
+            by_label["volume"] = [(locator.group(1), min(p, DOUBTFUL + 0.01))]
+            by_label["pages"] = [(locator.group(2), min(p, DOUBTFUL + 0.01))]
+            title_text = title_text[locator.end() :]
     if title_text:
         # "Title. In: Editors, editors. Book" / "Title (NIH Publication No. 18-2059)".
         chapter = re.search(r"[.,]\s+In\b:?(?:\s|$)", title_text)
@@ -538,7 +557,7 @@ def _clean_title(text: str) -> str:
 
 
 def _set_journal(item: dict, text: str) -> None:
-    name = re.sub(r"\s*\[(?:internet|online)\]", "", text, flags=re.I).strip(" ,;:")
+    name = re.sub(r"\s*\[(?:internet|online)\]", "", text, flags=re.I).strip(" ,;:(")
     name = re.sub(r"[,.]\s*(?:art|no|vol|pp?|issue)\.?$", "", name, flags=re.I).strip(" ,;:")
     name = re.sub(r"\s*(?<![\d-])(?:1[6-9]\d\d|20\d\d)$", "", name).strip(" ,;:")
     # "Arch Intern Med." ends a sentence; "Arch. Intern. Med." is an ISO abbreviation.
@@ -594,6 +613,10 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
 def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
     """ "858-66." -> page "858-866"; "CD001351", "e0117146", "730322" -> number."""
     value = text.strip(" .,;:()")
+    # "Art. no. 1182", "Article 104582", "Article ID 581203": an article number, never a page.
+    article = re.match(r"art(?:icle)?\b\.?\s*(?:no\.?|number|id)?\s*:?\s*(\w+)$", value, re.I)
+    if article:
+        return "number", article.group(1)
     value = re.sub(
         r"^(?:pp?\.?|pages?|s\.|art(?:icle)?\.?\s*(?:no\.?|number)?\s*:?|article|e-?locator:?)\s*",
         "",

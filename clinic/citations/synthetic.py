@@ -468,6 +468,8 @@ class Maker:
         text = text[0].upper() + text[1:]
         if r.random() < 0.25:
             text = _title_case(text)
+        elif r.random() < 0.04:  # some pages and old databases shout
+            text = text.upper()
         return text
 
     def person(self) -> dict:
@@ -498,6 +500,8 @@ class Maker:
             "lang": None,
             "translation": None,
         }
+        if rec["issue"] and r.random() < 0.1:  # weekly journals: Lancet 10137, BMJ 7501
+            rec["issue"] = str(r.randint(1000, 10999))
         if r.random() < 0.05:  # Hindawi and others number volumes by year
             rec["volume"] = str(rec["year"])
         if r.random() < 0.04:
