@@ -8,6 +8,7 @@ placeholders become characters or HTML entities, and a period after "?" or "!"
 is dropped.
 """
 
+import html
 import re
 import threading
 from dataclasses import dataclass
@@ -92,11 +93,19 @@ def format_references(items: list[dict], style: str = "vancouver") -> list[Forma
     """
     prepared = _prepare_all(items, style)
     with _lock:
-        texts = _render(prepared, style, formatter.plain)
         htmls = _render(prepared, style, formatter.html)
+        texts = [html.unescape(output) for output in htmls]
+        # Without markup the HTML is the text, escaped: citeproc-py escapes only "&", "<" and
+        # ">", which field values never hold (_HIDE). Entries with markup (AMA's italics) are
+        # rendered again as plain text, because markup can stop punctuation merging ("...</i>.").
+        marked = [index for index, output in enumerate(htmls) if "<" in output]
+        if marked:
+            plain = _render([prepared[index] for index in marked], style, formatter.plain)
+            for index, text in zip(marked, plain, strict=True):
+                texts[index] = text
     return [
-        Formatted(text=_finish(text, _SHOW_TEXT), html=mark_safe(_finish(html, _SHOW_HTML)))
-        for text, html in zip(texts, htmls, strict=True)
+        Formatted(text=_finish(text, _SHOW_TEXT), html=mark_safe(_finish(output, _SHOW_HTML)))
+        for text, output in zip(texts, htmls, strict=True)
     ]
 
 

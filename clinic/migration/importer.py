@@ -30,10 +30,11 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from blog import related
 from blog.models import Post, Tag
 from clinic.citations.identifiers import normalise_title
-from clinic.citations.parse import parse_reference
 from clinic.citations.style import format_references
+from clinic.lib import changes
 from clinic.migration import convert, readers
 from clinic.migration.models import ImportedItem, ImportRun, Redirect
 from clinic.pages import workflow
@@ -183,7 +184,7 @@ def unique_key(reference: Reference, taken: set[str]) -> str:
 
 def read_reference(text: str) -> tuple[Reference | None, str]:
     """An unsaved Reference parsed from free text, or None and why not."""
-    csl = parse_reference(text)
+    csl = convert.parse_line(text)
     reference = Reference.from_csl(csl, original_text=text[:5000])
     reference.key = ""
     try:
@@ -284,6 +285,11 @@ class Context:
         }
 
     @cached_property
+    def chosen_practitioners(self) -> dict[int, Practitioner]:
+        """The practitioners chosen in the preview, by id (one query for the whole run)."""
+        return Practitioner.objects.in_bulk([int(pk) for pk in self.options.authors.values() if pk])
+
+    @cached_property
     def redirects(self) -> dict[str, str]:
         return dict(Redirect.objects.values_list("old_path", "new_path"))
 
@@ -305,7 +311,7 @@ class Context:
             return self.practitioners.get(normal_name(self.options.author))
         chosen = self.options.authors.get(key)
         if chosen:
-            return Practitioner.objects.filter(pk=chosen).first()
+            return self.chosen_practitioners.get(int(chosen))
         return self.practitioners.get(normal_name(self.author_name(key)))
 
     def matching_condition(self, title: str) -> Condition | None:
@@ -501,18 +507,22 @@ def run(
     writer.progress, writer.total = progress, total
     fetcher = image_import.Fetcher() if options.fetch_images else None
     comments = []
-    for item in items:
-        if item.kind == readers.COMMENT:
-            comments.append(item)
-            continue
-        writer.write(item, fetcher)
-        writer.done_one()
-        comments.extend(item.comments)
+    # Each article's related list is worked out once, when every item is written, instead of
+    # on each of its saves (blog.related).
+    with related.refreshed_once():
+        for item in items:
+            if item.kind == readers.COMMENT:
+                comments.append(item)
+                continue
+            writer.write(item, fetcher)
+            writer.done_one()
+            comments.extend(item.comments)
     for comment in comments:
         if comment.status != readers.LIVE:
             writer.counts[f"comment: not published ({comment.status})"] += 1
     comment_import.write_all([c for c in comments if c.status == readers.LIVE], writer)
     _label_and_feed_redirects(export, writer)
+    writer.save_redirects()
     return {
         "counts": dict(writer.counts),
         "rows": writer.rows,
@@ -533,6 +543,7 @@ class Writer:
         self.tags = {tag.slug: tag for tag in Tag.objects.all()}
         self.targets = {}  # original id → page written in this run, for comments
         self.redirects = dict(Redirect.objects.values_list("old_path", "new_path"))
+        self.new_redirects = []  # written together, by save_redirects()
         self.written = {}  # page → (reference ids, tag ids) as just written, for its digest
         self.months = set()
         self.labels = set()
@@ -563,7 +574,8 @@ class Writer:
                 self.labels.update(item.labels)
             return
         try:
-            with transaction.atomic():
+            # One item, one transaction, and one move of the page cache's generation after it.
+            with changes.one_change(), transaction.atomic():
                 if kind == readers.POST:
                     page, flagged, notes = self._write_post(item, previous, fetcher)
                 elif destination == ABOUT:
@@ -571,7 +583,11 @@ class Writer:
                 else:
                     page, flagged, notes = self._write_condition(item, previous, fetcher)
                 self._record(item, previous, page, flagged, notes)
+                self.save_redirects()
         except (ValidationError, IntegrityError, ValueError) as error:
+            for redirect in self.new_redirects:  # rolled back with the item
+                self.redirects.pop(redirect.old_path, None)
+            self.new_redirects = []
             logger.warning("Could not import %s", item.original_id, exc_info=True)
             message = "; ".join(getattr(error, "messages", [str(error)]))
             self.counts[f"{kind}: failed"] += 1
@@ -639,10 +655,14 @@ class Writer:
         if old_path in self.redirects:
             Redirect.objects.filter(old_path=old_path).update(new_path=new_path)
         else:
-            Redirect.objects.create(
-                old_path=old_path, new_path=new_path, source=self.context.export.source
+            self.new_redirects.append(
+                Redirect(old_path=old_path, new_path=new_path, source=self.context.export.source)
             )
         self.redirects[old_path] = new_path
+
+    def save_redirects(self) -> None:
+        Redirect.objects.bulk_create(self.new_redirects)
+        self.new_redirects = []
 
     # Text and references ----------------------------------------------------------------------
 
@@ -712,14 +732,16 @@ class Writer:
             tags.append(tag)
         return tags
 
-    def _attach(self, page, references) -> None:
+    def _attach(self, page, references, *, created: bool) -> list[int]:
+        """Link the references to the page in list order; their ids as linked."""
         link_model = page.reference_links.model
         owner = page.reference_links.field.name
-        current = list(page.reference_links.values_list("reference_id", flat=True))
         wanted = list(dict.fromkeys(ref.pk for ref in references))
-        if current == wanted:
-            return wanted
-        page.reference_links.all().delete()
+        if not created:
+            current = list(page.reference_links.values_list("reference_id", flat=True))
+            if current == wanted:
+                return wanted
+            page.reference_links.all().delete()
         link_model.objects.bulk_create(
             link_model(**{owner: page}, reference_id=pk, order=order)
             for order, pk in enumerate(wanted)
@@ -739,11 +761,13 @@ class Writer:
         post.body = markdown
         post.status, post.published_at = status, published_at
         post.full_clean(exclude=["hero_image", "slug"], validate_unique=False)
-        post.save()
+        # Rendered once, with the references it is about to have attached, then saved.
+        post.render(references=_linked(references))
+        created = post.pk is None
+        post.save(render=False)
         tags = self._tags(item.labels)
         post.tags.set(tags)
-        reference_ids = self._attach(post, references)
-        post.save()  # rendered again, with its references attached
+        reference_ids = self._attach(post, references, created=created)
         self.written[post] = (reference_ids, [tag.pk for tag in tags])
         return post, flagged, notes
 
@@ -774,9 +798,10 @@ class Writer:
             setattr(condition, section, sections.get(section, ""))
         condition.status, condition.published_at = status, published_at
         condition.full_clean(validate_unique=False, exclude=["slug"])
-        condition.save()
-        reference_ids = self._attach(condition, references)
-        condition.save()
+        condition.render(references=_linked(references))
+        created = condition.pk is None
+        condition.save(render=False)
+        reference_ids = self._attach(condition, references, created=created)
         self.written[condition] = (reference_ids, None)
         return condition, flagged, notes
 
@@ -891,6 +916,11 @@ def _label_and_feed_redirects(export, writer) -> None:
             ("/rss.xml", feeds[1]),
         ]:
             writer.redirect(old, new)
+
+
+def _linked(references: list[Reference]) -> list[Reference]:
+    """The references as _attach links them: in list order, each once."""
+    return list({reference.pk: reference for reference in references}.values())
 
 
 def _url_of(page) -> str:

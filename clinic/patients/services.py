@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.lib import changes
 from clinic.patients import tasks
 from clinic.patients.models import (
     COMMENT_MAX_LENGTH,
@@ -41,16 +42,76 @@ def create_imported_comment(
     already stored, unchanged. `answer` is the clinic's reply on the old site, if any; it is
     shown as answered by the page's author. Returns the Comment.
     """
+    comment = _imported_comment(
+        page=page,
+        author_name=author_name,
+        body=body,
+        created_at=created_at,
+        source=source,
+        original_id=original_id,
+        author_email=author_email,
+        answer=answer,
+    )
+    return _stored(comment)[0]
+
+
+def create_imported_comments(*, page, comments: list[dict]) -> int:
+    """Several of one page's comments at once, as create_imported_comment makes each one
+    (the same checks, the same values), in two queries: which are here already, and one insert.
+
+    Each dict holds create_imported_comment's arguments other than `page`. Comments already
+    imported are left as they are. Returns how many were added.
+    """
+    made = [_imported_comment(page=page, **values) for values in comments]
+    made = list({(comment.source, comment.original_id): comment for comment in made}.values())
+    here = set(
+        Comment.objects.filter(
+            source__in={comment.source for comment in made},
+            original_id__in=[comment.original_id for comment in made],
+        ).values_list("source", "original_id")
+    )
+    new = [comment for comment in made if (comment.source, comment.original_id) not in here]
+    if not new:
+        return 0
+    # bulk_create sends no post_save: the page cache is told here, once (clinic.lib.changes).
+    with changes.one_change():
+        try:
+            with transaction.atomic():
+                Comment.objects.bulk_create(new)
+        except IntegrityError:  # some imported at the same moment by another process
+            return sum(1 for comment in new if _stored(comment)[1])
+        changes.note_change()
+    return len(new)
+
+
+def _stored(comment: Comment) -> tuple[Comment, bool]:
+    """(the comment saved, True), or (the one imported before under its id, False)."""
+    lookup = {"source": comment.source, "original_id": comment.original_id}
+    existing = Comment.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:  # imported at the same moment by another process?
+        existing = Comment.objects.filter(**lookup).first()
+        if existing is None:
+            raise
+        return existing, False
+    return comment, True
+
+
+def _imported_comment(
+    *, page, author_name, body, created_at, source, original_id, author_email="", answer=None
+) -> Comment:
+    """The unsaved Comment an imported comment becomes; ValueError for a bad source or id."""
     if source not in {Comment.Source.BLOGGER, Comment.Source.WORDPRESS}:
         raise ValueError(f"Unknown import source {source!r}: use 'blogger' or 'wordpress'.")
     original_id = str(original_id or "").strip()
     if not original_id:
         raise ValueError("An imported comment needs its id on the old site (original_id).")
-    existing = Comment.objects.filter(source=source, original_id=original_id).first()
-    if existing is not None:
-        return existing
     answer = (answer or "").strip()
-    comment = Comment(
+    return Comment(
         content_type=ContentType.objects.get_for_model(page),
         object_id=page.pk,
         author_name=(author_name or "").strip()[:100] or "Anonymous",
@@ -65,15 +126,6 @@ def create_imported_comment(
         answered_by=_page_author(page) if answer else None,
         answered_at=(created_at or timezone.now()) if answer else None,
     )
-    try:
-        with transaction.atomic():
-            comment.save()
-    except IntegrityError:  # imported at the same moment by another process?
-        existing = Comment.objects.filter(source=source, original_id=original_id).first()
-        if existing is None:
-            raise
-        return existing
-    return comment
 
 
 # --- Appointment requests -------------------------------------------------------------------
