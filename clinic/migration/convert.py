@@ -248,8 +248,8 @@ def parse_line(text: str) -> dict:
     return json.loads(_parsed(text))
 
 
-# 20,000 lines (a few MB) hold a large blog's lists; a larger export is only read more slowly.
-@lru_cache(maxsize=20_000)
+# 10,000 lines (a few MB) hold a large blog's lists; a larger export is only read more slowly.
+@lru_cache(maxsize=10_000)
 def _parsed(text: str) -> str:
     return json.dumps(parse_reference(text))
 

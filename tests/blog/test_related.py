@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from blog import related
 from blog.models import Post
 from clinic.pages.publishing import Status
 from tests import factories
@@ -116,3 +117,32 @@ def test_reverse_side_tag_add_refreshes(db, pain):
     pain.posts.add(post, other)
     assert stored(post) == [other.pk]
     assert stored(other) == [post.pk]
+
+
+def test_refreshed_once_gives_the_lists_saving_each_one_gives(
+    db, pain, django_assert_max_num_queries
+):
+    """Many articles written in a row (an import) refresh each list once, at the end."""
+    needles = factories.TagFactory(name="Needles", slug="needles")
+    existing = factories.PostFactory(title="Already here")
+    existing.tags.add(pain)
+    with related.refreshed_once():
+        posts = [factories.PostFactory(title=f"Imported {n}") for n in range(4)]
+        with django_assert_max_num_queries(4 * 3):  # no refresh in the block: inserts only
+            for post in posts:
+                post.tags.add(pain)
+            posts[0].tags.add(needles)
+        posts[1].tags.add(needles)
+        assert stored(posts[0]) == [] and stored(existing) == []  # not yet
+    for post in [*posts, existing]:
+        assert stored(post) == related.candidates(post.pk), post.title
+    assert stored(posts[0])[0] == posts[1].pk  # two shared tags rank first
+    assert posts[0].pk in stored(existing)  # an article already here, in their lists, moved on
+
+
+def test_refreshed_once_still_refreshes_when_the_block_fails(db, pain):
+    with pytest.raises(RuntimeError), related.refreshed_once():
+        one, two = factories.PostFactory(), factories.PostFactory()
+        pain.posts.add(one, two)
+        raise RuntimeError("the import stopped")
+    assert stored(one) == [two.pk] and stored(two) == [one.pk]

@@ -342,6 +342,22 @@ def test_html_of_plain_reference_equals_its_text():
     assert isinstance(formatted.html, SafeString)
 
 
+@pytest.mark.parametrize("style", STYLES)
+def test_text_of_an_entry_with_markup_is_rendered_as_text(style):
+    """The text is read from the HTML only where it has no markup: after AMA's italics
+    citeproc-py cannot merge the title's "..." with the period, which plain text does."""
+    book = {
+        "type": "book",
+        "author": [{"literal": "Comité résistance spirituelle"}],
+        "title": "Des rappelés témoignent...",
+        "issued": {"date-parts": [[1957]]},
+    }
+    plain, marked = format_references([CHERKIN, book], style)
+    assert "...." not in marked.text and marked.text.endswith("... 1957.")
+    assert plain.text == format_reference(CHERKIN, style).text
+    assert ("<i>" in marked.html) == (style == "ama")
+
+
 def test_ama_italicises_journal_and_book_titles():
     assert format_reference(CHERKIN, "ama").html == (
         "Cherkin DC, Sherman KJ, Avins AL, et al. A randomized trial comparing acupuncture, "

@@ -1,13 +1,15 @@
-"""create_imported_comment: what the Blogger/WordPress import calls for each old comment."""
+"""create_imported_comment(s): what the Blogger/WordPress import calls for old comments."""
 
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from clinic.ops.cache import GENERATION_KEY
 from clinic.patients.models import Comment
-from clinic.patients.services import create_imported_comment
+from clinic.patients.services import create_imported_comment, create_imported_comments
 from tests import factories
 
 WHEN = timezone.make_aware(datetime.datetime(2019, 3, 4, 10, 30))
@@ -94,3 +96,71 @@ def test_the_email_is_encrypted_in_the_database(db):
         (raw,) = cursor.fetchone()
     assert "jean.secret" not in raw
     assert raw.startswith("gAAAA")  # a Fernet token
+
+
+# create_imported_comments: a page's comments at once --------------------------------------------
+
+
+def values(number, **extra):
+    return {
+        "author_name": f"Reader {number}",
+        "author_email": f"reader{number}@example.org",
+        "body": f"  Comment {number}  ",
+        "created_at": WHEN,
+        "source": "blogger",
+        "original_id": f"tag:blogger.com,1999:blog-1.post-2.comment-{number}",
+        **extra,
+    }
+
+
+def test_several_at_once_are_stored_as_one_by_one(db):
+    post = factories.PostFactory()
+    fields = ["author_name", "body", "status", "created_at", "source", "answer", "answered_by"]
+    one = create_imported_comment(page=post, **values(1, answer="Yes."))
+    Comment.objects.all().delete()
+    assert create_imported_comments(page=post, comments=[values(1, answer="Yes."), values(2)]) == 2
+    stored = Comment.objects.approved().for_page(post).get(original_id=one.original_id)
+    assert [getattr(stored, name) for name in fields] == [getattr(one, name) for name in fields]
+    assert stored.body == "Comment 1" and stored.answered_by == post.author
+    assert stored.author_email == "reader1@example.org"
+
+
+def test_several_at_once_skip_those_already_here_in_three_queries(db, django_assert_num_queries):
+    post = factories.PostFactory()
+    create_imported_comment(page=post, **values(1))
+    batch = [values(1, body="Changed on the old site"), values(2), values(3), values(3)]
+    # Which are here, then one insert (inside its savepoint: two more statements).
+    with django_assert_num_queries(4):
+        assert create_imported_comments(page=post, comments=batch) == 2
+    assert sorted(Comment.objects.values_list("body", flat=True)) == [
+        "Comment 1",
+        "Comment 2",
+        "Comment 3",
+    ]
+    assert create_imported_comments(page=post, comments=batch) == 0
+
+
+def test_several_at_once_refuse_a_bad_one_and_store_none(db):
+    post = factories.PostFactory()
+    with pytest.raises(ValueError, match="needs its id"):
+        create_imported_comments(page=post, comments=[values(1), values(2, original_id="")])
+    assert not Comment.objects.exists()
+
+
+def test_several_at_once_encrypt_the_email(db):
+    post = factories.PostFactory()
+    create_imported_comments(page=post, comments=[values(7)])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT author_email FROM patients_comment")
+        (raw,) = cursor.fetchone()
+    assert "reader7" not in raw and raw.startswith("gAAAA")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_at_once_move_the_page_cache_once():
+    post = factories.PostFactory()
+    cache.set(GENERATION_KEY, 1000, None)
+    create_imported_comments(page=post, comments=[values(1), values(2), values(3)])
+    assert cache.get(GENERATION_KEY) == 1001
+    create_imported_comments(page=post, comments=[values(1)])  # nothing new: no move
+    assert cache.get(GENERATION_KEY) == 1001
