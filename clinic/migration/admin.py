@@ -7,6 +7,7 @@ ImportRun row, refreshing themselves while a task works, so no request waits on 
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -158,6 +159,29 @@ class ImportRunAdmin(admin.ModelAdmin):
             "original": run,
         }
         return TemplateResponse(request, "admin/migration/run.html", context)
+
+
+def check_citations_notice(request, page) -> list[tuple[str, str]]:
+    """On an imported page's own admin form: its "check citations" flag, if it is still set."""
+    item = (
+        ImportedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(page),
+            object_id=page.pk,
+            check_citations=True,
+        )
+        .only("pk")
+        .first()
+    )
+    if item is None:
+        return []
+    message = (
+        "Imported from the old site: check the citations. Some numbered markers could not be "
+        "matched to the reference list with certainty, so the references are attached uncited."
+    )
+    if not request.user.has_perm("migration.change_importeditem"):
+        return [(f"{message} An editor clears the flag once they are right.", "")]
+    url = reverse("admin:migration_importeditem_change", args=[item.pk])
+    return [(f"{message} Clear “check citations” on the imported item once they are right.", url)]
 
 
 @admin.register(ImportedItem)

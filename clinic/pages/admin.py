@@ -18,7 +18,7 @@ from reversion.admin import VersionAdmin
 from clinic.lib import changes
 from clinic.lib.editor import MarkdownEditorAdmin
 from clinic.pages import actions as page_actions
-from clinic.pages import autosave, history, workflow
+from clinic.pages import autosave, history, notices, workflow
 from clinic.pages.admin_forms import (
     CitationFormSet,
     EditStampForm,
@@ -179,6 +179,7 @@ class PublishableAdmin(WorkflowAdminMixin, HistoryAdminMixin, VersionAdmin, Mark
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         meta = self.model._meta
+        context["page_notices"] = notices.for_page(request, obj)
         context["autosave_url"] = reverse(
             "editor_autosave",
             args=[f"{meta.app_label}.{meta.model_name}", obj.pk if obj else autosave.NEW_PAGE],

@@ -101,3 +101,29 @@ def test_with_a_queueing_backend_no_request_waits_for_the_import(client, persona
     run.refresh_from_db()
     assert (run.state, run.done, run.total) == (ImportRun.State.DONE, 7, 7)  # 6 items, 1 comment
     assert Post.objects.count() == 3
+
+
+def test_the_check_citations_flag_shows_on_the_pages_own_form(client, personas, export_file):
+    """A page whose markers could not all be placed says so on its own admin form, with the way
+    to clear the flag; once an editor clears it, the note goes."""
+    from clinic.migration import importer
+    from clinic.migration.models import ImportedItem
+
+    # A marker beyond the two references: the mapping is not certain.
+    text = exports.blogger_takeout().replace("&lt;sup&gt;2&lt;/sup&gt;", "&lt;sup&gt;7&lt;/sup&gt;")
+    report = importer.run(export_file(text), importer.Options(fetch_images=False))
+    post = Post.objects.get(slug="acupuncture-for-low-back-pain")
+    assert [page["url"] for page in report["check_citations"]] == [post.get_absolute_url()]
+    item = ImportedItem.objects.get(object_id=post.pk, kind="post")
+    client.login(username=personas.editor.username, password=PASSWORD)
+    change = reverse("admin:blog_post_change", args=[post.pk])
+    item_url = reverse("admin:migration_importeditem_change", args=[item.pk])
+    html = client.get(change).content.decode()
+    assert "check the citations" in html and f'href="{item_url}"' in html
+    teaser = Post.objects.get(slug="can-acupuncture-help-with-stress")  # certain: no note
+    assert (
+        "check the citations"
+        not in client.get(reverse("admin:blog_post_change", args=[teaser.pk])).content.decode()
+    )
+    ImportedItem.objects.filter(pk=item.pk).update(check_citations=False)
+    assert "check the citations" not in client.get(change).content.decode()

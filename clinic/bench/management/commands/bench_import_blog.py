@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from clinic.migration import importer
 
@@ -25,6 +26,17 @@ from clinic.migration import importer
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+class QueryCounter:
+    """Counts the queries run through the default connection (an execute wrapper)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 def peak_mb() -> float:
@@ -46,14 +58,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Export: {path.stat().st_size / 1e6:.1f} MB")
             baseline = peak_mb()
             opts = importer.Options(fetch_images=False)
+            queries = [QueryCounter(), QueryCounter()]
             started, cpu = time.monotonic(), cpu_seconds()
-            plan = importer.plan(path, opts)
-            checked = time.monotonic() - started, cpu_seconds() - cpu
-            report = importer.run(path, opts, total=plan.total)
+            with connection.execute_wrapper(queries[0]):
+                plan = importer.plan(path, opts)
+                checked = time.monotonic() - started, cpu_seconds() - cpu
+                report = importer.run(path, opts, total=plan.total)
             first = time.monotonic() - started, cpu_seconds() - cpu
             started, cpu = time.monotonic(), cpu_seconds()
-            plan = importer.plan(path, opts)
-            again = importer.run(path, opts, total=plan.total)
+            with connection.execute_wrapper(queries[1]):
+                plan = importer.plan(path, opts)
+                again = importer.run(path, opts, total=plan.total)
             second = time.monotonic() - started, cpu_seconds() - cpu
         for name, count in sorted(report["counts"].items()):
             self.stdout.write(f"  {name}: {count}")
@@ -66,5 +81,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"second import (nothing changes): {second[0]:.1f} s ({second[1]:.1f} s CPU); "
             f"{sum(v for k, v in again['counts'].items() if 'unchanged' in k)} items unchanged"
+        )
+        first_queries, second_queries = (counter.count for counter in queries)
+        items = plan.total or 1
+        self.stdout.write(
+            f"queries: first import {first_queries} ({first_queries / items:.1f} per item), "
+            f"second {second_queries} ({second_queries / items:.2f} per item), "
+            f"for {plan.total} items (posts, pages and comments)"
         )
         self.stdout.write(f"peak memory: {peak_mb():.0f} MB (Django loaded: {baseline:.0f} MB)")
