@@ -169,6 +169,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A PostgreSQL that hangs (accepts, never answers) costs a request at most this long to
+    # connect, then the friendly 503; libpq's own default is to wait for ever (2 s is its least).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: in-process unless REDIS_URL is set. With Redis, a Redis that is down or hangs costs a

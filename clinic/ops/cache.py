@@ -25,6 +25,9 @@ no-store, and the admin.
 
 When Redis is down or hangs, clinic/ops/resilient_cache.py stops calling it and keeps pages in
 each process's memory for a few seconds instead; when it is back, a new generation starts.
+
+When the database is gone, a page that has been cached still answers 200: if the cache cannot
+vouch for it at that moment, with the newest copy there is (stale-if-error, see keep_copy).
 """
 
 import contextvars
@@ -48,6 +51,7 @@ from django.utils.http import http_date
 from clinic.lib import changes
 from clinic.ops import near_cache, resilient_cache
 from clinic.ops.headers import add_missing
+from clinic.ops.middleware import DATABASE_ERRORS
 from clinic.ops.near_cache import GENERATION_KEY
 from clinic.pages import registry
 
@@ -70,11 +74,25 @@ def page_cache_seconds():
 
 
 def _new_generation():
-    # A fresh start (first use, or Redis emptied) must never match a page stored before it.
+    # A fresh start (Redis back after a fault) must never match a page stored before it.
     generation = time.time_ns()
     cache.set(GENERATION_KEY, generation, None)
     generation_moved()
     return generation
+
+
+def _first_generation():
+    """The generation when a read found none: first use, Redis emptied, or a read that failed.
+
+    Only added, never overwritten: one read that timed out under load must not replace the
+    shared generation (which would make every stored page on every server out of date, and
+    while the database is gone, a 503).
+    """
+    generation = time.time_ns()
+    if cache.add(GENERATION_KEY, generation, None):
+        generation_moved()
+        return generation
+    return cache.get(GENERATION_KEY) or generation
 
 
 def bump_generation():
@@ -172,7 +190,7 @@ def fragment(name, compute):
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:
-            generation = _new_generation()
+            generation = _first_generation()
         stored = found.get(key)
     if stored is not None and stored[0] == generation:
         return stored[1]
@@ -326,13 +344,53 @@ _known_fragments: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 _known_lock = threading.Lock()
 
 
+# --- While the database is gone ---------------------------------------------------------------
+# The last copy of each page this process served or stored (the object itself, not a copy: a
+# hit costs a dictionary update), up to STALE_COPIES_BYTES. While the database cannot be
+# reached, a page that has been cached answers 200 with the newest copy there is, this one or
+# the shared cache's out-of-date entry, instead of a 503 (HTTP's stale-if-error, RFC 5861): the
+# page as it was before the last few saves, for as long as the database is away. A Redis call
+# that times out, or the new generation that follows a Redis fault, then costs no 503.
+STALE_COPIES_BYTES = 16 * 1024 * 1024
+_copies: OrderedDict[str, tuple] = OrderedDict()
+_copies_size = 0
+_copies_lock = threading.Lock()
+STALE_LOG_SECONDS = 10
+_stale_logged_at = -STALE_LOG_SECONDS
+
+
+def keep_copy(key, stored):
+    global _copies_size
+    if _copies.get(key) is stored:
+        return  # kept already (a page served again from the same copy)
+    with _copies_lock:
+        previous = _copies.pop(key, None)
+        if previous is not None:
+            _copies_size -= len(previous[-1])
+        _copies[key] = stored
+        _copies_size += len(stored[-1])
+        while _copies_size > STALE_COPIES_BYTES and _copies:
+            _, dropped = _copies.popitem(last=False)
+            _copies_size -= len(dropped[-1])
+
+
+def stale_copy(looked):
+    """The newest copy of the page there is, whatever its generation (None: never cached)."""
+    with _copies_lock:
+        kept = _copies.get(looked.key)
+    found = looked.found.get(looked.key)
+    # (A page stored by an older version of this code has four parts, not five.)
+    copies = [copy for copy in (kept, found) if copy is not None and len(copy) == 5]
+    return max(copies, key=lambda copy: copy[0]) if copies else None
+
+
 class PageLookup:
     """What a request's first round trip to the cache found."""
 
     def __init__(self, key, found, asked):
         self.key, self.found, self.asked = key, found, set(asked)
         generation = found.get(GENERATION_KEY)
-        self.generation = generation if generation is not None else _new_generation()
+        self.generation = generation if generation is not None else _first_generation()
         self.used: list[str] = []
 
     @property
@@ -389,6 +447,7 @@ def fast_path(application):
         if looked.stored is None:
             environ["clinic.page_cache"] = looked
             return application(environ, start_response)
+        keep_copy(key, looked.stored)
         if near:
             near_cache.copies.put(key, looked.generation, looked.stored[1], looked.stored)
         return answer(environ, start_response, looked.stored, started)
@@ -446,11 +505,14 @@ class PageCacheMiddleware:
         looked = request.META.get("clinic.page_cache") or lookup(request.META)
         if cacheable and looked.stored is not None:
             request.page_cache = "hit"
+            keep_copy(looked.key, looked.stored)
             response = self.replay(looked.stored)
             response["X-Page-Cache"] = "hit"
             return response
 
         request.page_cache = "miss" if cacheable else "bypass"
+        if cacheable:
+            request.page_lookup = looked
         token = _current.set(looked)
         try:
             response = self.get_response(request)
@@ -487,9 +549,33 @@ class PageCacheMiddleware:
         ]
         stored = (generation, time.time() + seconds, response.status_code, headers, content)
         cache.set(key, stored, seconds)
+        keep_copy(key, stored)
         if near_cache.enabled():
             near_cache.copies.put(key, generation, stored[1], stored)
         return True
+
+    def process_exception(self, request, exception):
+        """The database is gone: a page that has been cached answers with its newest copy,
+        even out of date, rather than a 503 (see keep_copy above)."""
+        looked = getattr(request, "page_lookup", None)
+        if looked is None or not isinstance(exception, DATABASE_ERRORS):
+            return None
+        stored = stale_copy(looked)
+        if stored is None:
+            return None
+        global _stale_logged_at
+        now = time.monotonic()
+        if now - _stale_logged_at > STALE_LOG_SECONDS:  # one line per interval, not per page
+            _stale_logged_at = now
+            logger.warning(
+                "database unavailable (%s); serving stored copies of cached pages",
+                (str(exception).strip().splitlines() or [""])[0],
+            )
+        request.page_cache = "stale"
+        response = self.replay(stored)
+        response["X-Page-Cache"] = "stale"
+        response.page_cache_exempt = True  # served as it was, never stored again
+        return response
 
     def replay(self, stored):
         _, _, status, headers, content = stored

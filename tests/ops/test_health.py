@@ -39,11 +39,9 @@ def test_readyz_checks_database_and_cache(client, db):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-def test_readyz_fails_without_database(client, db):
-    with connection.execute_wrapper(database_gone):
-        response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
+# The database gone or hanging under /readyz is tested against a real PostgreSQL behind a proxy
+# (tests/ops/test_servers.py, tests/ops/test_database_faults.py): /readyz asks it from a thread
+# of its own, where a test's execute_wrapper would not reach.
 
 
 def test_readyz_fails_without_cache(client, db, settings):

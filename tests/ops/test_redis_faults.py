@@ -16,6 +16,7 @@ from django.core.cache import caches
 
 from clinic.bench.tcp_proxy import Proxy
 from clinic.ops import resilient_cache
+from clinic.ops.cache import GENERATION_KEY, PageLookup
 from tests import factories
 from tests.personas import admin_login_url
 
@@ -95,6 +96,19 @@ def test_a_redis_fault_costs_three_calls_then_none(client, redis_cache, proxy, c
     (line,) = breaker_lines(caplog)
     assert "unavailable" in line.getMessage() and line.exc_info is None
     assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_one_failed_read_never_replaces_the_shared_generation(redis_cache, proxy):
+    """A read that fails once (a timeout under load) finds no generation; starting a new one in
+    Redis would make every page stored on every server out of date (and, while the database is
+    gone, a 503). The generation in Redis stays."""
+    redis_cache.set(GENERATION_KEY, 1234, None)
+    proxy.down()
+    found = redis_cache.get_many([GENERATION_KEY, "pagecache:page:x"])
+    assert found == {}  # the stand-in answered
+    proxy.up()
+    assert PageLookup("pagecache:page:x", found, list(found)).generation == 1234
+    assert redis_cache.get(GENERATION_KEY) == 1234
 
 
 @pytest.mark.parametrize("fault", ["hang", "down"])
