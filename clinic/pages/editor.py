@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from clinic.lib import images
+from clinic.lib import images, uploads
 from clinic.pages import checks, inline_images
 from clinic.references.numbering import render_live_preview
 
@@ -80,24 +80,9 @@ def markdownify(request):
 @require_POST
 @staff_only
 def upload(request):
-    # Per person, before the file is even read: each image costs seconds of work to check,
-    # re-encode and resize, so a script must not be able to send them without end.
-    if is_ratelimited(
-        request,
-        group="editor-upload",
-        key="user",
-        rate=f"{settings.UPLOAD_RATE_PER_MINUTE}/m",
-        increment=True,
-    ):
-        return JsonResponse(
-            {
-                "image": [
-                    f"Too many images at once: at most {settings.UPLOAD_RATE_PER_MINUTE} a "
-                    "minute. Wait a minute, then drop the rest again."
-                ]
-            },
-            status=429,
-        )
+    # One limit per person for every image upload, counted before the file is even read.
+    if refused := uploads.too_many_uploads(request, then="drop the rest again"):
+        return JsonResponse({"image": [refused]}, status=429)
     uploaded = request.FILES.get("image")
     if uploaded is None:
         return JsonResponse({"image": ["Choose an image to upload."]}, status=400)

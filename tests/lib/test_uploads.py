@@ -248,3 +248,50 @@ def test_uploads_are_limited_per_person(client, personas, settings):
     other = Client()
     other.force_login(personas.editor)
     assert other.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code == 200
+
+
+def test_every_image_upload_counts_against_one_limit_per_person(
+    admin_client_, personas, settings
+):
+    """The editor's drag-and-drop, a hero image and a practitioner photo share the limit; the
+    refusal comes beside the field, before the file is decoded, and nothing is stored."""
+    settings.UPLOAD_RATE_PER_MINUTE = 2
+    assert admin_client_.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code == 200
+    data = post_form(
+        personas.practitioner, hero_image=uploaded("hero.png", small_png()), hero_alt="Needles"
+    )
+    assert admin_client_.post(reverse("admin:blog_post_add"), data).status_code == 302
+    stored = media_files(settings)
+
+    practitioner = personas.practitioner
+    url = reverse("admin:clinic_practitioner_change", args=[practitioner.pk])
+    response = admin_client_.post(
+        url,
+        {
+            "name": practitioner.name,
+            "slug": practitioner.slug,
+            "photo": uploaded("me.png", small_png()),
+            "photo_alt": "Dr Marsh",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["photo"] == [
+        "Too many images at once: at most 2 a minute. Wait a minute, then choose the image again."
+    ]
+    assert "Too many images at once" in response.content.decode()
+    data = post_form(
+        personas.practitioner,
+        slug="second",
+        hero_image=uploaded("hero.png", small_png()),
+        hero_alt="Needles",
+    )
+    response = admin_client_.post(reverse("admin:blog_post_add"), data)
+    assert response.status_code == 200
+    assert "at most 2 a minute" in response.context["adminform"].form.errors["hero_image"][0]
+    assert admin_client_.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code == 429
+    assert media_files(settings) == stored
+    assert not Practitioner.objects.get(pk=practitioner.pk).photo
+    # Someone else is not held up by it.
+    other = Client()
+    other.force_login(personas.editor)
+    assert other.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code == 200
