@@ -1,7 +1,7 @@
 """The models of the `clinic` app, defined in its sub-packages (one table each, app label
 `clinic`); importing them here is what registers them with Django."""
 
-from clinic.accounts.models import AuditEvent
+from clinic.accounts.models import AuditEvent, TwoFactorApproval
 from clinic.pages.autosave import Autosave
 from clinic.pages.inline_images import InlineImage
 from clinic.pages.models import Publishable, Transition
@@ -26,4 +26,5 @@ __all__ = [
     "Publishable",
     "Reference",
     "Transition",
+    "TwoFactorApproval",
 ]

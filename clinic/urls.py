@@ -73,6 +73,11 @@ urlpatterns = [
     # Two-factor log-in (clinic/accounts/two_factor.py).
     path(f"{settings.ADMIN_PATH}/two-factor/", two_factor.setup, name="two_factor_setup"),
     path(f"{settings.ADMIN_PATH}/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path(
+        f"{settings.ADMIN_PATH}/two-factor/confirm/",
+        two_factor.approvals,
+        name="two_factor_approvals",
+    ),
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     # For load balancers: liveness and readiness (database and cache).
     path("healthz", health.healthz, name="healthz"),

@@ -1,5 +1,7 @@
 """The audit trail of log-ins and of changes of rights."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -39,3 +41,31 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.subject} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class TwoFactorApproval(models.Model):
+    """An administrator checked who this person is (in person, by phone) and lets them set up
+    two-factor log-in without the e-mailed link: once, within APPROVAL_HOURS.
+
+    Written and read by clinic/accounts/two_factor.py; removed when the person turns it on.
+    """
+
+    APPROVAL_HOURS = 24
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_approval"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "two-factor set-up confirmed by an administrator"
+
+    def __str__(self):
+        return f"{self.user} may set up two-factor log-in (confirmed by {self.approved_by})"
+
+    @property
+    def is_current(self) -> bool:
+        return timezone.now() - self.approved_at < datetime.timedelta(hours=self.APPROVAL_HOURS)

@@ -3,6 +3,8 @@
 - Anyone with staff access can turn it on at ``two-factor/`` under the admin. First the site
   e-mails them a link (valid 30 minutes): a password alone, in someone else's hands, cannot
   enrol the stranger's phone. The link opens the QR code; typing the six-digit code confirms it.
+  Instead of the e-mail, an administrator who has checked who they are (in person, by phone)
+  can confirm it at ``two-factor/confirm/`` (valid 24 hours, once); never their own.
   From then on, after the password, the admin asks for a code (``two-factor/verify/``).
 - Turning it on also makes ten single-use recovery codes (django-otp's static device), shown
   once: each opens the admin once in place of a code, for the day the phone is lost. New ones can
@@ -19,13 +21,16 @@ import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
@@ -34,7 +39,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.accounts import audit
-from clinic.accounts.models import AuditEvent
+from clinic.accounts.models import AuditEvent, TwoFactorApproval
 from clinic.lib.mail import queue_email
 
 DEVICE_NAME = "Authenticator app"
@@ -250,7 +255,10 @@ def _enrol_confirmed(request, user) -> bool:
             return True
         messages.error(request, "That link was made for someone else.")
         return False
-    return request.session.get(ENROL_SESSION_KEY) == user.pk
+    if request.session.get(ENROL_SESSION_KEY) == user.pk:
+        return True
+    approval = TwoFactorApproval.objects.filter(user=user).first()
+    return approval is not None and approval.is_current
 
 
 @admin.site.admin_view
@@ -305,6 +313,7 @@ def setup(request):
             verified.save(update_fields=["confirmed"])
             otp_login(request, verified)
             request.session.pop(ENROL_SESSION_KEY, None)
+            TwoFactorApproval.objects.filter(user=user).delete()  # used: it works once
             codes = new_recovery_codes(user)
             audit.record(
                 AuditEvent.Kind.TWO_FACTOR, subject=user.get_username(), detail="turned on"
@@ -372,3 +381,61 @@ def _enabled(request, user, device, form):
 
 def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+# --- An administrator confirms someone's first set-up, instead of the e-mail ------------------
+
+
+def _awaiting(user_model):
+    """Active staff without a confirmed authenticator: those an administrator may vouch for."""
+    has_device = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        user_model.objects.filter(is_active=True, is_staff=True)
+        .exclude(Exists(has_device))
+        .select_related("two_factor_approval__approved_by")
+        .order_by("username")
+    )
+
+
+@admin.site.admin_view
+def approvals(request):
+    """For administrators only: let a colleague set up two-factor log-in without the e-mail.
+
+    The administrator must first make sure who is asking (in person, or by calling them on a
+    number they already know): whoever holds the password could otherwise enrol their own
+    phone. An administrator cannot confirm their own set-up.
+    """
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    user_model = get_user_model()
+    awaiting = _awaiting(user_model)
+    if request.method == "POST":
+        chosen = request.POST.get("user", "")
+        person = awaiting.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if person is None:
+            messages.error(request, "That person is not waiting to set up two-factor log-in.")
+        elif person == request.user:
+            messages.error(
+                request, "You cannot confirm your own set-up: ask another administrator."
+            )
+        else:
+            TwoFactorApproval.objects.update_or_create(
+                user=person, defaults={"approved_by": request.user, "approved_at": timezone.now()}
+            )
+            audit.record(
+                AuditEvent.Kind.TWO_FACTOR,
+                subject=person.get_username(),
+                detail="set-up confirmed by an administrator instead of the e-mailed link",
+            )
+            messages.success(
+                request,
+                f"The account “{person.get_username()}” can now set up two-factor log-in "
+                f"(Two-factor log-in, top right) within {TwoFactorApproval.APPROVAL_HOURS} "
+                "hours, without the e-mail.",
+            )
+        return redirect("two_factor_approvals")
+    return _page(
+        request,
+        "admin/two_factor/approvals.html",
+        {"people": awaiting, "title": "Confirm a colleague's two-factor set-up"},
+    )
