@@ -250,9 +250,7 @@ def test_uploads_are_limited_per_person(client, personas, settings):
     assert other.post(UPLOAD, {"image": uploaded("a.png", small_png())}).status_code == 200
 
 
-def test_every_image_upload_counts_against_one_limit_per_person(
-    admin_client_, personas, settings
-):
+def test_every_image_upload_counts_against_one_limit_per_person(admin_client_, personas, settings):
     """The editor's drag-and-drop, a hero image and a practitioner photo share the limit; the
     refusal comes beside the field, before the file is decoded, and nothing is stored."""
     settings.UPLOAD_RATE_PER_MINUTE = 2
