@@ -17,7 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.db import IntegrityError, transaction
 from django.utils.text import Truncator, capfirst
 
-from clinic.citations import formats
+from clinic.citations import formats, model
 from clinic.citations.identifiers import normalise_title
 from clinic.citations.parse import split_reference_list
 from clinic.references import numbering
@@ -419,8 +419,9 @@ _CONFIDENCE_KEYS = {
     "pmid": "PMID",
     "pmcid": "PMCID",
 }
-# Below this marginal probability the parser was unsure of a field (clinic.citations.model).
-DOUBTFUL = 0.8
+# Below this marginal probability the parser was unsure of a field: the threshold chosen on the
+# parser's dev set (clinic.citations.model, docs/references.md).
+DOUBTFUL = model.DOUBTFUL
 
 _ET_AL_LINE = re.compile(r"(?:et\.?\s*al\.?|and others|…|\.\.\.)", re.IGNORECASE)
 # "Cherkin DC" or "Cherkin D.C.": a family name then initials, as Vancouver lists print them.
