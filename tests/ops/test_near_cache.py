@@ -12,24 +12,13 @@ import redis
 import time_machine
 from django.core.cache import caches
 
-from clinic.bench.tcp_proxy import Proxy
 from clinic.ops import near_cache, resilient_cache
 from clinic.ops.cache import GENERATION_KEY, fast_path
 from tests import factories
 from tests.ops.test_page_cache import keep_test_connection, wsgi_get  # noqa: F401 (a fixture)
-from tests.ops.test_redis_faults import REDIS, redis_is_up, resilient
+from tests.ops.test_redis_faults import REDIS, proxy, redis_is_up, resilient  # noqa: F401 (proxy)
 
 pytestmark = [pytest.mark.usefixtures("clinic", "keep_test_connection")]
-
-
-@pytest.fixture
-def proxy():
-    if not redis_is_up():
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
-    proxy = Proxy(REDIS)
-    proxy.up()
-    yield proxy
-    proxy.down()
 
 
 def use_redis(settings, port):
@@ -127,7 +116,7 @@ def test_the_copies_are_bounded(settings):
     assert copies.get("big", 1) is None
 
 
-def test_a_hung_redis_stops_the_copies_within_a_second(settings, proxy):
+def test_a_hung_redis_stops_the_copies_within_a_second(settings, proxy):  # noqa: F811 (fixture)
     use_redis(settings, proxy.port)
     from django.core.wsgi import get_wsgi_application
 
