@@ -21,13 +21,15 @@ Only with a Redis cache: without REDIS_URL the page cache is in-process already.
 """
 
 import contextlib
+import functools
 import os
 import threading
 import time
 from collections import OrderedDict
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.signals import setting_changed
 
 from clinic.ops.resilient_cache import REDIS_ERRORS
 
@@ -36,13 +38,24 @@ CHANNEL = "pagecache:generation:moved"
 RECHECK_SECONDS = 1.0
 
 
+@functools.cache
 def redis_client():
-    """The raw redis-py client behind the default cache, or None without Redis."""
+    """The raw redis-py client behind the default cache, or None without Redis.
+
+    Found once per process (it is thread-safe, and every hit asks for it), and again whenever a
+    setting changes (tests configure other caches)."""
     backend = getattr(cache, "redis", cache)  # ResilientRedisCache wraps django-redis
     client = getattr(backend, "client", None)
     if client is None or not hasattr(client, "get_client"):
         return None
     return client.get_client()
+
+
+@functools.cache
+def cache_backend():
+    """The default cache's backend object itself, not the per-thread proxy `cache` (its breaker,
+    and so `degraded`, is shared by the whole process); found again when a setting changes."""
+    return caches[DEFAULT_CACHE_ALIAS]
 
 
 def channel():
@@ -86,7 +99,7 @@ class Watch:
             self.lock.release()
 
     def _current(self):
-        if getattr(cache, "degraded", False):
+        if getattr(cache_backend(), "degraded", False):
             self.reset()
             return None
         client = redis_client()
@@ -129,8 +142,8 @@ class Watch:
 
 
 class Copies:
-    """Pages by key: (generation, expires_at, stored page), least recently used dropped first,
-    at most NEAR_CACHE_BYTES of page bodies."""
+    """Pages by key: (generation, expires_at, stored page, its ready WSGI answer), least recently
+    used dropped first, at most NEAR_CACHE_BYTES of page bodies."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -138,6 +151,16 @@ class Copies:
         self.size = 0
 
     def get(self, key, generation):
+        """The stored page, if this process has it for `generation` and it has not expired."""
+        entry = self._entry(key, generation)
+        return entry and entry[2]
+
+    def ready(self, key, generation):
+        """The page's ready answer (clinic.ops.cache.ReadyAnswer), as get() decides."""
+        entry = self._entry(key, generation)
+        return entry and entry[3]
+
+    def _entry(self, key, generation):
         with self.lock:
             entry = self.pages.get(key)
             if entry is None:
@@ -146,16 +169,16 @@ class Copies:
                 self._drop(key)
                 return None
             self.pages.move_to_end(key)
-            return entry[2]
+            return entry
 
-    def put(self, key, generation, expires_at, stored):
+    def put(self, key, generation, expires_at, stored, ready=None):
         limit = getattr(settings, "NEAR_CACHE_BYTES", 32 * 1024 * 1024)
         size = len(stored[-1])
         if size > limit // 10:
             return
         with self.lock:
             self._drop(key)
-            self.pages[key] = (generation, expires_at, stored)
+            self.pages[key] = (generation, expires_at, stored, ready)
             self.size += size
             while self.size > limit:
                 self._drop(next(iter(self.pages)))
@@ -187,7 +210,16 @@ def watch():
         return _watch
 
 
+@functools.cache
 def enabled():
     if getattr(settings, "NEAR_CACHE_BYTES", 32 * 1024 * 1024) <= 0:
         return False
     return redis_client() is not None
+
+
+def _setting_changed(**kwargs):
+    for found_once in (redis_client, cache_backend, enabled):
+        found_once.cache_clear()
+
+
+setting_changed.connect(_setting_changed)
