@@ -94,6 +94,22 @@ def journal_key(name: str) -> tuple[str, ...]:
     return tuple(_WORD_RE.findall(name.replace("&", " and ").lower()))
 
 
+def _merge_letters(key: tuple[str, ...]) -> tuple[str, ...]:
+    """("proc", "sci", "u", "s", "a") -> ("proc", "sci", "usa"): runs of single letters joined."""
+    out: list[str] = []
+    run = ""
+    for word in (*key, ""):
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if word:
+            out.append(word)
+    return tuple(out)
+
+
 class Journals:
     """Journal titles and abbreviations: a set of word tuples and abbreviation -> title."""
 
@@ -109,6 +125,11 @@ class Journals:
             if abbr_key and abbr_key != title_key:
                 self.full.setdefault(abbr_key, title.strip())
                 self.words.update(abbr_key)
+            # "Proc Natl Acad Sci U S A" is also written "Proc. Natl Acad. Sci. USA".
+            merged = _merge_letters(abbr_key)
+            if merged != abbr_key:
+                self.names.add(merged)
+                self.full.setdefault(merged, title.strip())
         self.longest = max((len(k) for k in self.names), default=0)
 
     def full_title(self, name: str) -> str | None:
@@ -153,6 +174,15 @@ MONTH_WORDS = frozenset(
         "november",
         "december",
     ]
+)
+# Words of organisation names: a group author, a publisher or an issuing body.
+ORG_WORDS = frozenset(
+    """organization organisation institute institutes society college association
+    collaborators collaboration collaborative group committee subcommittee department agency
+    network consortium excellence council foundation federation academy commission board
+    alliance union league centre center centers centres ministry authority administration
+    government directorate service services panel party force investigators trialists
+    team office national international american european world royal""".split()  # noqa: SIM905
 )
 CUE_WORDS = frozenset(
     [
@@ -269,6 +299,8 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
             f.append("month")
         if low in CUE_WORDS:
             f.append("cue")
+        if low in ORG_WORDS:
+            f.append("org")
         if len(tok) == 1 and tok.isupper():
             f.append("initial")
         if re.fullmatch(r"[A-Z]{2,3}", tok):
@@ -301,7 +333,7 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
         if tok[0].isdigit():
             digits_before += 1
 
-    keep = ("w=", "sh=", "sp", "punct", "cap", "digit", "year", "month", "jrn=", "initial")
+    keep = ("w=", "sh=", "sp", "punct", "cap", "digit", "year", "month", "jrn=", "initial", "org")
     out = []
     for i in range(n):
         f = list(base[i])

@@ -409,7 +409,7 @@ def clinic_forms(path: Path = LABELLED_PATH, seed: int = 14, extra: int = 800):
     return out
 
 
-SYNTHETIC = 6000
+SYNTHETIC = 7000
 
 
 def all_sequences(anystyle_files=ANYSTYLE_FILES) -> list[tuple[str, list[str], str]]:
