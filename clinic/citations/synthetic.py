@@ -698,6 +698,8 @@ class Maker:
             name = r.choice(TRIAL_GROUPS).format(T=r.choice(TRIALS))
         elif form < 0.92:
             name = r.choice(AGENCIES)
+            if r.random() < 0.15:
+                name = r.choice(["U.S. ", "US ", "UK ", "Australian "]) + name
             if r.random() < 0.2:
                 name += r.choice([" (Singapore)", " (Malaysia)", " (Ireland)", " (New Zealand)"])
         else:
@@ -750,7 +752,7 @@ class Maker:
             )
         kind = r.random()
         if kind < 0.6:
-            first = r.randint(1, 3000)
+            first = r.randint(1, 3000) if r.random() < 0.9 else r.randint(3000, 25000)
             last = first + r.randint(1, 25)
             rec["pages"] = (str(first), str(last))
             if r.random() < 0.05:
@@ -1266,6 +1268,18 @@ class Renderer:
             return f"{chapter}: Standards of Care in {topic}-{rec['year']}"
         if form < 0.63:
             return f"{title}: {r.choice(['an update', 'a guideline update', 'summary'])}"
+        if form < 0.73:
+            body = r.choice([short or r.choice(TITLE_ACRONYMS), self.m.organisation()])
+            sub = r.choice(SUBGROUPS)
+            return r.choice(
+                [
+                    f"{body} {sub} report on {lower}",
+                    f"Report of the {sub} on {lower}",
+                    f"{title}: {body} {sub} recommendation statement",
+                    f"{title}: a report of the {body} {sub}",
+                    f"{title}: {sub} report: updates, gaps and recommendations",
+                ]
+            )
         return title
 
     def guideline(self, rec) -> Out:
