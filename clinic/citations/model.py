@@ -215,7 +215,9 @@ def _segments(tagged, boundaries: bool = False):
 def _parse_one(text: str, tagged: list) -> dict:
     if not text:
         return {}
-    segments = [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
+    segments = _chapter_numbers(
+        text, [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
+    )
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))
@@ -236,7 +238,11 @@ def _parse_one(text: str, tagged: list) -> dict:
         item.pop("URL")
         confidence.pop("URL", None)
 
+    _journal_read_as_author(segments, text, by_label)
+    _journal_read_into_title(by_label)
     author_text, p = first("author")
+    if author_text and by_label.get("title"):
+        author_text = _author_title_boundary(author_text, p, by_label)
     if author_text:
         # "Furlan AD. ACUPUNCTURE AND DRY NEEDLING ...": a title in capitals looks like initials
         # to the model; a capitalised word of four letters or more after the names is not one.
@@ -335,6 +341,10 @@ def _parse_one(text: str, tagged: list) -> dict:
             confidence["container-title"] = p2
 
     for date_text, p in by_label.get("date", []):
+        # Nature: "Proc. Natl Acad. Sci. USA 104, 11056-11061 (2007)", the pages read as date.
+        pages = re.match(r"[\s,;:]*([A-Za-z]{0,3}\d+(?:-[A-Za-z]{0,3}\d+)?)\s*\(", date_text)
+        if pages and not by_label.get("pages") and by_label.get("volume"):
+            by_label["pages"] = [(pages.group(1), p)]
         date = _parse_date(date_text)
         if date:
             item["issued"] = {"date-parts": [date]}
@@ -342,8 +352,10 @@ def _parse_one(text: str, tagged: list) -> dict:
             break
     if "issued" not in item:
         # A year the model put into the journal or the volume ("Chin. Med. 2012, 7, 4").
-        for label in ("volume", "journal", "pages", "publisher"):
+        for label in ("volume", "journal", "pages", "publisher", "note"):
             for value, p in by_label.get(label, []):
+                # "SIGN; 2017. (SIGN publication no. 116)" but not "[cited 2024 Jan 10]".
+                value = _CITED_RE.sub(" ", value)
                 year = re.search(r"(?<![\d-])(1[6-9]\d\d|20\d\d)(?![\d-])", value)
                 if year:
                     item["issued"] = {"date-parts": [[int(year.group(1))]]}
@@ -373,6 +385,11 @@ def _parse_one(text: str, tagged: list) -> dict:
             item[key] = value
             confidence[key] = p
 
+    edition, _ = first("edition")
+    if edition and "title" in item and by_label.get("journal") and not by_label.get("publisher"):
+        # "The International Classification of Headache Disorders, 3rd edition. Cephalalgia."
+        item["title"] = f"{item['title']}, {edition.strip(' .,;:')}"
+        by_label.pop("edition")
     for label, key in (
         ("publisher", "publisher"),
         ("location", "publisher-place"),
@@ -444,6 +461,85 @@ def _group_author_in_title(item: dict, confidence: dict, by_label: dict) -> None
     item["title"] = _clean_title(title)
 
 
+# "Coste, B. et al. Piezo1 and ...", "Treede, R.-D. & Zubieta, J.-K. Human brain ...": the
+# title's first words read with the names. What follows "et al.", or the initials of the last
+# inverted name after "&", opens the title.
+_TITLE_AFTER_NAMES = re.compile(
+    r"(?:\bet al\.|&\s*[^,&]+,\s*(?:[A-Z]\.\s?(?:-\s?[A-Z]\.\s?)?){1,3})"
+    r"\s+(?=[A-Z0-9][\w'-]+(?:\s[^,]*)?$)"
+)
+
+
+def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
+    """Move the title's first words, or a group closing a name list, out of the author text."""
+    title_text, title_p = by_label["title"][0]
+    boundary = _TITLE_AFTER_NAMES.search(author_text)
+    if boundary:
+        moved = author_text[boundary.end() :]
+        by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
+        return author_text[: boundary.end()]
+    # "Foster NE, ..., Maher CG; Lancet Low Back Pain Series Working Group. Prevention ..."
+    group, sep, rest = title_text.partition(". ")
+    if author_text.rstrip().endswith(";") and sep and rest and _looks_like_group(group):
+        by_label["title"][0] = (rest, min(p, title_p))
+        return f"{author_text.rstrip()} {group}"
+    return author_text
+
+
+_CITED_RE = re.compile(
+    r"\[(?:updated|cited|accessed)[^\]]*\]|\b(?:cited|accessed|retrieved)\b[^.;)\]]*", re.I
+)
+
+
+def _chapter_numbers(text: str, segments: list) -> list:
+    """ "Committee. 9. Pharmacologic Approaches ...": a chapter number read as a date."""
+    out = list(segments)
+    for k in range(len(out) - 2, 0, -1):
+        label, start, end, p = out[k]
+        following = out[k + 1]
+        if (
+            label == "date"
+            and following[0] == "title"
+            and out[k - 1][0] == "author"
+            and re.fullmatch(r"\s*\d{1,2}\.\s*", text[start:end])
+        ):
+            out[k : k + 2] = [("title", start, following[2], min(p, following[3]))]
+    return out
+
+
+def _journal_read_as_author(segments: list, text: str, by_label: dict) -> None:
+    """ "Pain. 2011 Mar; 152(3 Suppl): S2-S15.": a known journal first, read as the author."""
+    if by_label.get("journal") or by_label.get("container") or len(segments) < 2:
+        return
+    label, start, end, p = segments[0]
+    name = text[start:end].strip(" .,;:")
+    if (
+        label == "author"
+        and segments[1][0] == "date"
+        and "," not in name
+        and crf.journal_key(name) in crf.journals().names
+    ):
+        by_label["journal"] = [(name, min(p, DOUBTFUL - 0.01))]
+        by_label.pop("author")
+
+
+def _journal_read_into_title(by_label: dict) -> None:
+    """ "Title (ICD-11). Pain. 2019;160(1):19-27.": a known journal read as the title's end."""
+    if by_label.get("journal") or by_label.get("container") or not by_label.get("title"):
+        return
+    if not (by_label.get("volume") or by_label.get("pages")):
+        return
+    title, p = by_label["title"][0]
+    ends = list(re.finditer(r"[.?!]\s+(?=[A-Z])", title))
+    end = ends[-1] if ends else None
+    journal = re.sub(
+        r"\s*\[(?:internet|online)\]\s*\.?$", "", title[end.end() :] if end else "", flags=re.I
+    )
+    if end and crf.journal_key(journal) in crf.journals().names:
+        by_label["title"][0] = (title[: end.start() + 1], p)
+        by_label["journal"] = [(title[end.end() :], min(p, DOUBTFUL - 0.01))]
+
+
 def _split_title_journal(text: str) -> tuple[str | None, str]:
     """Split "Title. Journal" read as one journal; the journal is a known name if possible."""
     ends = list(re.finditer(r"[.?!]\s+(?=[A-Z])", text))
@@ -495,6 +591,10 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     if not body:
         return [], et_al
     if "," not in body and ";" not in body and (_looks_like_group(body) or " " not in body):
+        return [{"literal": body.strip(" .")}], et_al
+    parts = [part.strip() for part in re.split(r"[,;]", body)]
+    if len(parts) > 1 and all(_looks_like_group(part) and " " in part for part in parts):
+        # Bodies that wrote it together: "Department of Veterans Affairs, Department of Defense".
         return [{"literal": body.strip(" .")}], et_al
     # Group authors after the personal names: "Vickers AJ, ...; PRISMA Group".
     groups: list[dict] = []
@@ -646,7 +746,7 @@ def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
 
 _REPORT_NUMBER_RE = re.compile(
     r"\[((?:NG|CG|QS|PH|NICE)\s?\d{1,4})\]|\b((?:NG|CG|QS|PH)\d{1,4})\b"
-    r"|\bno\.?\s*([\w-]{1,12})|\bpublication\s+no\.?\s*([\w-]{1,12})",
+    r"|\bno\.?\s*([\w-]{1,12})|\bpublication\s+(?:no\.?\s*)?(\d[\w-]{1,12})",
     re.I,
 )
 

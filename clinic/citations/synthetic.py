@@ -287,6 +287,12 @@ TITLE_TEMPLATES = [
     "Cost effectiveness of {I} for {C}: economic evaluation alongside {D}",
     "What is the placebo effect of {I} in {C}?",
     "Predictors of response to {I} in {C}: {D}",
+    # Titles that name an organisation: not every "Task Force" is an author or a publisher.
+    "{C}: the {G} {S} white paper",
+    "{I} for {C}: a consensus statement from the {G}",
+    "Recommendations of the {G} {S} on {C}",
+    "{I} for {C}: a report from the {S} of the {G}",
+    "{C} in {P}: a position statement of the {G}",
 ]
 # Journals as Nature's reference lists abbreviate them (ISO 4 with dots; "Natl" and "USA"
 # without), for the Nature-style strings; the rest come from the journal list, dotted.
@@ -632,6 +638,8 @@ class Maker:
             O=r.choice(OUTCOMES),
             P=r.choice(POPULATIONS),
             A=r.choice(ACRONYMS),
+            G=self.organisation(),
+            S=r.choice(SUBGROUPS),
         )
         text = re.sub(r"([.?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
         text = text[0].upper() + text[1:]
