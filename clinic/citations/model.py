@@ -243,6 +243,12 @@ def _parse_one(text: str, tagged: list) -> dict:
     author_text, p = first("author")
     if author_text and by_label.get("title"):
         author_text = _author_title_boundary(author_text, p, by_label)
+    elif author_text:
+        # "Cherkin DC. Trial. Arch Intern Med.": a short title read with Vancouver names.
+        names = _TITLE_AFTER_VANCOUVER.match(author_text)
+        if names and not re.search(r"\b[A-Z]{1,3}$", names.group(2)):
+            author_text = names.group(1)
+            by_label["title"] = [(names.group(2), min(p, DOUBTFUL - 0.01))]
     if author_text:
         # "Furlan AD. ACUPUNCTURE AND DRY NEEDLING ...": a title in capitals looks like initials
         # to the model; a capitalised word of four letters or more after the names is not one.
@@ -467,6 +473,11 @@ def _group_author_in_title(item: dict, confidence: dict, by_label: dict) -> None
 _TITLE_AFTER_NAMES = re.compile(
     r"(?:\bet al\.|&\s*[^,&]+,\s*(?:[A-Z]\.\s?(?:-\s?[A-Z]\.\s?)?){1,3})"
     r"\s+(?=[A-Z0-9][\w'-]+(?:\s[^,]*)?$)"
+)
+
+
+_TITLE_AFTER_VANCOUVER = re.compile(
+    r"(.*\b[A-Z][\w'-]+ [A-Z]{1,3}(?:,? et al)?\.)\s+([A-Z][^.]*?)\.?\s*$"
 )
 
 
