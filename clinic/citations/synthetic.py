@@ -13,8 +13,9 @@ A record is drawn from:
 * titles made from medical phrase templates (and a few hand-written non-English titles with
   their bracketed English translations),
 * journal names and abbreviations from ``journals.csv.gz`` and ``journals-extra.csv``,
-* personal names from a list of common family and given names of many origins, group
-  authors from a list of organisations,
+* personal names from a list of common family and given names of many origins; group
+  authors from a list of organisations or made up from parts (societies, committees, task
+  forces, "<project> <year> <topic> Collaborators", trial groups, agencies, joint bodies),
 * random years, volumes, issues, page ranges, e-locators, article numbers, DOIs and PMIDs.
 
 Nothing is taken from ``unseen_references.jsonl`` (the frozen test set) or from the
