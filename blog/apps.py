@@ -6,7 +6,7 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import archive, condition_articles, related
+        from blog import archive, condition_articles, page_html, related
         from blog.models import Post
         from clinic.pages import registry
 
@@ -14,3 +14,4 @@ class BlogConfig(AppConfig):
         related.connect()
         archive.connect()
         condition_articles.connect()
+        page_html.connect()

@@ -54,6 +54,14 @@ class Post(Publishable):
     )
     # Ids of the articles most related to this one, best first, kept by blog/related.py on save.
     related_ids = models.JSONField(default=list, blank=True, editable=False)
+    # The article page's parts that depend only on the article and what it shows (its author,
+    # reviewer, tags, public condition pages, approved questions, the clinic's settings), as
+    # HTML: rendered on save and again whenever one of those changes (blog/page_html.py), so
+    # that a page view prints them. Keys: "social", "json_ld", "article", "questions".
+    page_parts = models.JSONField(default=dict, blank=True, editable=False)
+    # When the parts must be rendered again although nothing was saved: a linked condition
+    # page scheduled to go live (until then it is neither linked nor named).
+    page_parts_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     pending_fields = ("title", "slug", "summary", "body", "hero_alt")
     pending_m2m = ("tags", "conditions")
@@ -84,6 +92,13 @@ class Post(Publishable):
 
     def markdown_source(self):
         return self.body
+
+    def questions_changed(self):
+        """Its approved questions were written without signals (an import): render its stored
+        HTML again (blog/page_html.py)."""
+        from blog import page_html
+
+        page_html.changed([self.pk])
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -1,16 +1,20 @@
 import datetime
 
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView
 
-from blog import archive
+from blog import archive, page_html
 from blog.models import Post, Tag
 from clinic.ops.cache import fragment
-from conditions.models import Condition
+from clinic.patients import services
+from clinic.patients import views as patient_views
+from clinic.practice.models import ClinicSettings
 
 
 def published_posts():
@@ -158,28 +162,55 @@ def with_neighbours(queryset):
 
 
 class PostDetailView(DetailView):
+    """The article page: its stored parts (blog/page_html.py), neighbours, related articles and
+    the question form. Two queries when nothing is cached (the article with its neighbours, the
+    related articles), besides the clinic's settings; none with the fragments warm."""
+
     template_name = "blog/post_detail.html"
     context_object_name = "post"
+    # What the page reads of the article row; everything else is in its stored parts.
+    fields = ("slug", "title", "excerpt", "status", "published_at", "related_ids")
+    stored = ("page_parts", "page_parts_until")
+    neighbours = ("previous_slug", "previous_title", "next_slug", "next_title")
 
     def get_queryset(self):
-        # The medical reviewer is joined: the page's footer and the JSON-LD name them.
-        return (
-            with_neighbours(published_posts())
-            .select_related("author", "medically_reviewed_by")
-            .prefetch_related(
-                "tags",
-                Prefetch("conditions", queryset=Condition.objects.published().only("name", "slug")),
-            )
-        )
+        return with_neighbours(Post.objects.published()).only(*self.fields, *self.stored)
 
     def get_object(self, queryset=None):
-        # The article with its tags, conditions and neighbours, kept until content changes.
-        load = super().get_object
-        return fragment(f"post:{self.kwargs['slug']}", lambda: load(queryset))
+        # Kept until content changes as plain values (strings), not a model instance.
+        values = fragment(f"article:{self.kwargs['slug']}", lambda: self.load(queryset))
+        post = Post(id=values["id"], **{name: values[name] for name in self.fields})
+        for name in self.neighbours:
+            setattr(post, name, values[name])
+        post.parts = values["page_parts"]
+        return post
+
+    def load(self, queryset):
+        post = super().get_object(queryset)
+        until = post.page_parts_until
+        if not post.page_parts or (until is not None and until <= timezone.now()):
+            # Never rendered (rows written in bulk), or a linked condition page went live.
+            page_html.refresh([post.pk])
+            post.refresh_from_db(fields=self.stored)
+        names = ("id", *self.fields, *self.neighbours, "page_parts")
+        return {name: getattr(post, name) for name in names}
 
     def get_context_data(self, **kwargs):
-        # The stored related list (kept on save), checked against published() in one query.
-        related = fragment(f"related:{self.object.pk}", lambda: list(related_posts(self.object)))
+        post = self.object
+        if kwargs.get("draft_preview"):
+            # A preview shows the unsaved revision: its parts are rendered now.
+            clinic = fragment("clinic-settings", ClinicSettings.load)
+            post.parts = page_html.render_parts(post, clinic, preview=True)
+        open_ = not kwargs.get("draft_preview") and services.questions_open(post)
         return super().get_context_data(
-            related=related, any_shared=any(post.shared for post in related), **kwargs
+            parts=post.parts,
+            related_html=fragment(f"related-html:{post.pk}", lambda: self.related_html(post)),
+            question_form=patient_views.question_form_html(post) if open_ else None,
+            **kwargs,
         )
+
+    def related_html(self, post):
+        # The stored related list (kept on save), checked against published() in one query.
+        related = related_posts(post)
+        context = {"related": related, "any_shared": any(row.shared for row in related)}
+        return render_to_string("blog/post_related.html", context)

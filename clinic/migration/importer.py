@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from blog import related
+from blog import page_html, related
 from blog.models import Post, Tag
 from clinic.citations.identifiers import normalise_title
 from clinic.citations.style import format_references
@@ -507,20 +507,21 @@ def run(
     writer.progress, writer.total = progress, total
     fetcher = image_import.Fetcher() if options.fetch_images else None
     comments = []
-    # Each article's related list is worked out once, when every item is written, instead of
-    # on each of its saves (blog.related).
-    with related.refreshed_once():
-        for item in items:
-            if item.kind == readers.COMMENT:
-                comments.append(item)
-                continue
-            writer.write(item, fetcher)
-            writer.done_one()
-            comments.extend(item.comments)
-    for comment in comments:
-        if comment.status != readers.LIVE:
-            writer.counts[f"comment: not published ({comment.status})"] += 1
-    comment_import.write_all([c for c in comments if c.status == readers.LIVE], writer)
+    # Each article's related list and stored HTML are worked out once, when every item is
+    # written, instead of on each of its saves (blog.related, blog.page_html).
+    with page_html.deferred():
+        with related.refreshed_once():
+            for item in items:
+                if item.kind == readers.COMMENT:
+                    comments.append(item)
+                    continue
+                writer.write(item, fetcher)
+                writer.done_one()
+                comments.extend(item.comments)
+        for comment in comments:
+            if comment.status != readers.LIVE:
+                writer.counts[f"comment: not published ({comment.status})"] += 1
+        comment_import.write_all([c for c in comments if c.status == readers.LIVE], writer)
     _label_and_feed_redirects(export, writer)
     writer.save_redirects()
     return {

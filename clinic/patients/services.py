@@ -81,6 +81,10 @@ def create_imported_comments(*, page, comments: list[dict]) -> int:
         except IntegrityError:  # some imported at the same moment by another process
             return sum(1 for comment in new if _stored(comment)[1])
         changes.note_change()
+    # Nor does the page's stored HTML hear of them (blog.page_html): it is told here.
+    questions_changed = getattr(page, "questions_changed", None)
+    if questions_changed is not None:
+        questions_changed()
     return len(new)
 
 

@@ -4,7 +4,6 @@ from django import template
 from django.conf import settings
 
 from clinic.lib import structured_data
-from clinic.ops.cache import fragment
 from clinic.patients import public
 from clinic.practice import info
 
@@ -21,13 +20,14 @@ def json_ld(context, page):
     """The page's schema.org JSON-LD (its citations were stored on save)."""
     if context.get("draft_preview"):
         return ""  # a draft is nothing to describe to search engines
-    clinic = context["practice"]
+    return page_json_ld(page, context["practice"])
+
+
+def page_json_ld(page, clinic):
+    """The page's JSON-LD script; an article's with its patients' approved questions."""
     if page._meta.model_name == "post":
         data = structured_data.for_post(page, clinic=clinic)
-        # Patients' approved questions: kept like a fragment until content changes (approving
-        # one changes it); the question section below the article reuses the same list.
-        key = f"questions:{page._meta.label_lower}:{page.pk}"
-        public.remember(page, fragment(key, lambda: public.approved_comments(page)))
+        # Patients' approved questions (stored with the article's HTML, blog/page_html.py).
         comments = public.json_ld(page, person=structured_data.person)
         if comments:
             data["comment"] = comments

@@ -68,9 +68,9 @@ def test_article_page(client, db, django_assert_num_queries, references):
     factories.attach(post, *refs)
     post.tags.add(factories.TagFactory(name="Pain", slug="pain"))
     factories.PostFactory.create_batch(3)
-    # post with author, reviewer and neighbours, tags, conditions, related posts, settings,
-    # patients' approved questions with their answerers (one query, shared with the JSON-LD)
-    with django_assert_num_queries(6):
+    # The article with its neighbours and its stored HTML (author, reviewer, tags, conditions,
+    # references, patients' approved questions: blog/page_html.py), related posts, settings.
+    with django_assert_num_queries(3):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()
     assert "<h1>Acupuncture and back pain</h1>" in html

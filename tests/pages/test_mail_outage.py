@@ -82,8 +82,10 @@ def test_a_change_of_citation_style_reformats_every_reference_in_a_task(client, 
     finally:
         task_enqueued.disconnect(record)
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert enqueued == ["reformat_all_references"]
+    # The articles' stored HTML is rendered again too (it shows the clinic's settings).
+    assert enqueued == ["refresh_in_background", "reformat_all_references"]
     after = Reference.objects.get(pk=reference.pk).formatted_html
     assert after != before
     post.refresh_from_db()
     assert after in post.references_html  # the page shows the new style
+    assert after in post.page_parts["article"]
