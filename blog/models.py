@@ -59,6 +59,8 @@ class Post(Publishable):
     # HTML: rendered on save and again whenever one of those changes (blog/page_html.py), so
     # that a page view prints them. Keys: "social", "json_ld", "article", "questions".
     page_parts = models.JSONField(default=dict, blank=True, editable=False)
+    # Its teaser in other pages' lists (includes/post_teaser.html), kept the same way.
+    teaser_html = models.TextField(blank=True, editable=False)
     # When the parts must be rendered again although nothing was saved: a linked condition
     # page scheduled to go live (until then it is neither linked nor named).
     page_parts_until = models.DateTimeField(null=True, blank=True, editable=False)

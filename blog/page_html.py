@@ -91,7 +91,9 @@ def refresh(post_ids) -> None:
         for post in posts:
             # update(), not save(): no signals, no re-render, no loop.
             Post.objects.filter(pk=post.pk).update(
-                page_parts=render_parts(post, clinic), page_parts_until=until.get(post.pk)
+                page_parts=render_parts(post, clinic),
+                page_parts_until=until.get(post.pk),
+                teaser_html=render_to_string("includes/post_teaser.html", {"post": post}),
             )
 
 

@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView
 
 from blog import archive, page_html
 from blog.models import Post, Tag
 from clinic.ops.cache import fragment
-from clinic.patients import services
 from clinic.patients import views as patient_views
 from clinic.practice.models import ClinicSettings
 
@@ -116,9 +116,10 @@ class MonthArchiveView(ArchiveView):
         return super().get_context_data(month=self.month, **kwargs)
 
 
-def related_posts(post, limit=3):
+def related_posts(post, limit=3, fields=("published_at", "teaser_html")):
     """The first `limit` of the article's stored related list that are visible now, then the
-    newest published articles; each marked `shared` (1 if it came from the stored list).
+    newest published articles; each marked `shared` (1 if it came from the stored list), with
+    only `fields` loaded (their stored teasers, blog/page_html.py).
 
     One query, whatever the number of articles: the stored ids (blog/related.py keeps them on
     save) and the newest few, both through `published()`, so nothing hidden ever appears.
@@ -134,7 +135,7 @@ def related_posts(post, limit=3):
     else:
         # SQLite cannot limit inside a UNION; it answers this OR with two rowid lookups.
         condition = Q(pk__in=stored) | Q(pk__in=newest.values("pk"))
-    rows = published_posts().exclude(pk=post.pk).filter(condition)
+    rows = Post.objects.published().exclude(pk=post.pk).filter(condition).only(*fields)
     order = {pk: index for index, pk in enumerate(stored)}
     rows = sorted(
         rows, key=lambda row: (order.get(row.pk, len(order)), -row.published_at.timestamp())
@@ -162,9 +163,14 @@ def with_neighbours(queryset):
 
 
 class PostDetailView(DetailView):
-    """The article page: its stored parts (blog/page_html.py), neighbours, related articles and
-    the question form. Two queries when nothing is cached (the article with its neighbours, the
-    related articles), besides the clinic's settings; none with the fragments warm."""
+    """The article page: its stored parts (blog/page_html.py), its neighbours and related
+    articles, and the question form.
+
+    Two queries when nothing is cached (the article with its neighbours and stored parts, the
+    related articles), besides the clinic's settings. With fragments, none: the page's content
+    is kept as one HTML string (blog/post_main.html) with the values the page needs, and only
+    the question form's time stamp and the site's skeleton are done per request.
+    """
 
     template_name = "blog/post_detail.html"
     context_object_name = "post"
@@ -177,12 +183,10 @@ class PostDetailView(DetailView):
         return with_neighbours(Post.objects.published()).only(*self.fields, *self.stored)
 
     def get_object(self, queryset=None):
-        # Kept until content changes as plain values (strings), not a model instance.
+        # Kept until content changes as plain values and HTML, not a model instance.
         values = fragment(f"article:{self.kwargs['slug']}", lambda: self.load(queryset))
         post = Post(id=values["id"], **{name: values[name] for name in self.fields})
-        for name in self.neighbours:
-            setattr(post, name, values[name])
-        post.parts = values["page_parts"]
+        post.parts, post.main_html = values["parts"], values["main_html"]
         return post
 
     def load(self, queryset):
@@ -192,8 +196,24 @@ class PostDetailView(DetailView):
             # Never rendered (rows written in bulk), or a linked condition page went live.
             page_html.refresh([post.pk])
             post.refresh_from_db(fields=self.stored)
-        names = ("id", *self.fields, *self.neighbours, "page_parts")
-        return {name: getattr(post, name) for name in names}
+        values = {name: getattr(post, name) for name in ("id", *self.fields)}
+        parts = post.page_parts
+        values["parts"] = {"social": parts["social"], "json_ld": parts["json_ld"]}
+        values["main_html"] = self.main_html(post, parts)
+        return values
+
+    def main_html(self, post, parts, **context):
+        # The stored related list (kept on save), checked against published() in one query.
+        related = related_posts(post)
+        context = {
+            "post": post,
+            "parts": parts,
+            "related": related,
+            "any_shared": any(row.shared for row in related),
+            "question_part": mark_safe(patient_views.QUESTION_PART),
+            **context,
+        }
+        return render_to_string("blog/post_main.html", context)
 
     def get_context_data(self, **kwargs):
         post = self.object
@@ -201,16 +221,11 @@ class PostDetailView(DetailView):
             # A preview shows the unsaved revision: its parts are rendered now.
             clinic = fragment("clinic-settings", ClinicSettings.load)
             post.parts = page_html.render_parts(post, clinic, preview=True)
-        open_ = not kwargs.get("draft_preview") and services.questions_open(post)
+            main_html = self.main_html(post, post.parts, draft_preview=True)
+        else:
+            main_html = post.main_html.replace(
+                patient_views.QUESTION_PART, patient_views.question_part_html(post)
+            )
         return super().get_context_data(
-            parts=post.parts,
-            related_html=fragment(f"related-html:{post.pk}", lambda: self.related_html(post)),
-            question_form=patient_views.question_form_html(post) if open_ else None,
-            **kwargs,
+            parts=post.parts, main_html=mark_safe(main_html), **kwargs  # noqa: S308
         )
-
-    def related_html(self, post):
-        # The stored related list (kept on save), checked against published() in one query.
-        related = related_posts(post)
-        context = {"related": related, "any_shared": any(row.shared for row in related)}
-        return render_to_string("blog/post_related.html", context)

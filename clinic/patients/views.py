@@ -100,27 +100,32 @@ def question_form(page):
     return QuestionForm(auto_id="question-%s")
 
 
-# The blank question form is the same on every page but for two values: the signed time stamp
-# (clinic/patients/spam.py) and the page's token in its address. Rendering Django's field layout
-# was a third of an article page's template time, so it is rendered once per process with
-# markers, which each page view replaces.
+# Under an article, the question form (while questions are open) is the same on every page but
+# for two values: the signed time stamp (clinic/patients/spam.py) and the page's token in its
+# address. Rendering Django's field layout was a third of an article page's template time, so
+# it is rendered once per process with markers, which each page view replaces.
+QUESTION_PART = "<!--clinic:question-part-->"
 _STAMP_MARK = "clinic-question-form-stamp"
 _TOKEN_MARK = "clinic-question-form-token"
-_blank_form_html: str | None = None
+_question_parts: dict[bool, str] = {}
 
 
-def question_form_html(page) -> SafeString:
-    """The question form for `page`, blank, as HTML (patients/question_form.html)."""
-    global _blank_form_html
-    if _blank_form_html is None:
-        form = question_form(page)
-        form.initial[spam.STARTED] = _STAMP_MARK
-        _blank_form_html = render_to_string(
-            "patients/question_form.html", {"form": form, "token": _TOKEN_MARK}
-        )
-    action = reverse("patients:ask", args=[page_token(page)])
-    return mark_safe(  # noqa: S308 (our own template's output, and two signed values)
-        _blank_form_html.replace(_STAMP_MARK, spam.form_stamp()).replace(
-            reverse("patients:ask", args=[_TOKEN_MARK]), action
-        )
-    )
+def question_part_html(page) -> SafeString:
+    """The form for asking a question on `page`, blank, or the note that questions are closed
+    (patients/question_open.html, question_closed.html)."""
+    is_open = services.questions_open(page)
+    html = _question_parts.get(is_open)
+    if html is None:
+        if is_open:
+            form = question_form(page)
+            form.initial[spam.STARTED] = _STAMP_MARK
+            context = {"form": form, "token": _TOKEN_MARK}
+            html = render_to_string("patients/question_open.html", context)
+        else:
+            html = render_to_string("patients/question_closed.html")
+        _question_parts[is_open] = html
+    if is_open:
+        action = reverse("patients:ask", args=[page_token(page)])
+        marked = reverse("patients:ask", args=[_TOKEN_MARK])
+        html = html.replace(_STAMP_MARK, spam.form_stamp()).replace(marked, action)
+    return mark_safe(html)  # noqa: S308 (our own templates' output and two signed values)
