@@ -1,4 +1,5 @@
 import datetime
+import functools
 
 from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
@@ -12,6 +13,7 @@ from django.views.generic import DetailView, ListView
 
 from blog import archive, page_html
 from blog.models import Post, Tag
+from clinic.lib.prepared import Prepared
 from clinic.ops.cache import fragment
 from clinic.patients import views as patient_views
 from clinic.practice.models import ClinicSettings
@@ -116,26 +118,19 @@ class MonthArchiveView(ArchiveView):
         return super().get_context_data(month=self.month, **kwargs)
 
 
-def related_posts(post, limit=3, fields=("published_at", "teaser_html")):
+def related_posts(post, limit=3, now=None):
     """The first `limit` of the article's stored related list that are visible now, then the
     newest published articles; each marked `shared` (1 if it came from the stored list), with
-    only `fields` loaded (their stored teasers, blog/page_html.py).
+    only their dates and stored teasers loaded (blog/page_html.py).
 
     One query, whatever the number of articles: the stored ids (blog/related.py keeps them on
-    save) and the newest few, both through `published()`, so nothing hidden ever appears.
+    save) and the newest few, both through `published()`, so nothing hidden ever appears. Its
+    SQL is compiled once per process and shape (clinic/lib/prepared.py).
     """
     stored = [pk for pk in post.related_ids if pk != post.pk]
-    newest = (
-        Post.objects.published().exclude(pk=post.pk).order_by("-published_at", "-pk")[: limit + 1]
-    )
-    if connection.features.supports_slicing_ordering_in_compound:
-        # PostgreSQL: a UNION of two index scans; with OR it read the whole table (73 ms).
-        ids = Post.objects.filter(pk__in=stored).values("pk").union(newest.values("pk"), all=True)
-        condition = Q(pk__in=ids)
-    else:
-        # SQLite cannot limit inside a UNION; it answers this OR with two rowid lookups.
-        condition = Q(pk__in=stored) | Q(pk__in=newest.values("pk"))
-    rows = Post.objects.published().exclude(pk=post.pk).filter(condition).only(*fields)
+    if limit not in _related:
+        _related[limit] = Prepared(functools.partial(_related_articles, limit=limit))
+    rows = _related[limit].raw(post_id=post.pk, stored=stored, now=now or timezone.now())
     order = {pk: index for index, pk in enumerate(stored)}
     rows = sorted(
         rows, key=lambda row: (order.get(row.pk, len(order)), -row.published_at.timestamp())
@@ -145,9 +140,25 @@ def related_posts(post, limit=3, fields=("published_at", "teaser_html")):
     return rows[:limit]
 
 
-def with_neighbours(queryset):
+_related: dict[int, Prepared] = {}
+
+
+def _related_articles(*, post_id, stored, now, limit):
+    published = Post.objects.published(at=now)
+    newest = published.exclude(pk=post_id).order_by("-published_at", "-pk")[: limit + 1]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: a UNION of two index scans; with OR it read the whole table (73 ms).
+        ids = Post.objects.filter(pk__in=stored).values("pk").union(newest.values("pk"), all=True)
+        condition = Q(pk__in=ids)
+    else:
+        # SQLite cannot limit inside a UNION; it answers this OR with two rowid lookups.
+        condition = Q(pk__in=stored) | Q(pk__in=newest.values("pk"))
+    return published.exclude(pk=post_id).filter(condition).only("published_at", "teaser_html")
+
+
+def with_neighbours(queryset, at=None):
     """Annotate each article with its published neighbours' slugs and titles, in the same query."""
-    published = Post.objects.published()
+    published = Post.objects.published(at=at)
     previous = published.filter(published_at__lt=OuterRef("published_at")).order_by(
         "-published_at", "-pk"
     )
@@ -179,8 +190,10 @@ class PostDetailView(DetailView):
     stored = ("page_parts", "page_parts_until")
     neighbours = ("previous_slug", "previous_title", "next_slug", "next_title")
 
-    def get_queryset(self):
-        return with_neighbours(Post.objects.published()).only(*self.fields, *self.stored)
+    def get_queryset(self, slug=None, now=None):
+        published = Post.objects.published(at=now)
+        queryset = with_neighbours(published, at=now).only(*self.fields, *self.stored)
+        return queryset if slug is None else queryset.filter(slug=slug)
 
     def get_object(self, queryset=None):
         # Kept until content changes as plain values and HTML, not a model instance.
@@ -190,7 +203,11 @@ class PostDetailView(DetailView):
         return post
 
     def load(self, queryset):
-        post = super().get_object(queryset)
+        # Its SQL compiled once per process (clinic/lib/prepared.py): that was most of its cost.
+        rows = _article.raw(slug=self.kwargs["slug"], now=timezone.now())
+        if not rows:
+            raise Http404("No article found matching the query")
+        post = rows[0]
         until = post.page_parts_until
         if not post.page_parts or (until is not None and until <= timezone.now()):
             # Never rendered (rows written in bulk), or a linked condition page went live.
@@ -229,3 +246,6 @@ class PostDetailView(DetailView):
         return super().get_context_data(
             parts=post.parts, main_html=mark_safe(main_html), **kwargs  # noqa: S308
         )
+
+
+_article = Prepared(PostDetailView().get_queryset)

@@ -19,8 +19,9 @@ class Status(models.TextChoices):
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, at=None):
+        """Visible now (or at the moment `at`)."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=at or timezone.now())
 
     def scheduled(self):
         """Published, but not visible before its time comes (soonest first)."""
