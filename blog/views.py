@@ -243,9 +243,7 @@ class PostDetailView(DetailView):
             main_html = post.main_html.replace(
                 patient_views.QUESTION_PART, patient_views.question_part_html(post)
             )
-        return super().get_context_data(
-            parts=post.parts, main_html=mark_safe(main_html), **kwargs  # noqa: S308
-        )
+        return super().get_context_data(parts=post.parts, main_html=mark_safe(main_html), **kwargs)
 
 
 _article = Prepared(PostDetailView().get_queryset)

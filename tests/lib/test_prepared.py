@@ -14,9 +14,7 @@ from tests import factories
 
 def by_slug_with_previous(*, slug, now):
     published = Post.objects.published(at=now)
-    previous = published.filter(published_at__lt=OuterRef("published_at")).order_by(
-        "-published_at"
-    )
+    previous = published.filter(published_at__lt=OuterRef("published_at")).order_by("-published_at")
     return (
         published.filter(slug=slug)
         .annotate(previous_title=Subquery(previous.values("title")[:1]))
