@@ -135,9 +135,16 @@ def related_posts(post, limit=3, now=None):
     rows = sorted(
         rows, key=lambda row: (order.get(row.pk, len(order)), -row.published_at.timestamp())
     )
+    rows = rows[:limit]
     for row in rows:
         row.shared = int(row.pk in order)
-    return rows[:limit]
+    missing = [row.pk for row in rows if not row.teaser_html]
+    if missing:  # written in bulk and never rendered (blog/page_html.py)
+        page_html.refresh(missing)
+        teasers = dict(Post.objects.filter(pk__in=missing).values_list("pk", "teaser_html"))
+        for row in rows:
+            row.teaser_html = teasers.get(row.pk, row.teaser_html)
+    return rows
 
 
 _related: dict[int, Prepared] = {}

@@ -169,3 +169,11 @@ def test_deferred_renders_each_article_once(db, clinic, django_assert_num_querie
             assert Post.objects.get(pk=post.pk).page_parts == {}
     for post in posts:
         assert post.title in Post.objects.get(pk=post.pk).page_parts["article"]
+
+
+def test_related_teasers_of_rows_written_in_bulk_are_rendered(client, post):
+    other = factories.PostFactory(title="Written in bulk")
+    Post.objects.filter(pk=other.pk).update(teaser_html="", page_parts={})
+    Post.objects.filter(pk=post.pk).update(related_ids=[other.pk])
+    assert "Written in bulk" in page(client, post).split('id="more-heading"')[1]
+    assert "Written in bulk" in Post.objects.get(pk=other.pk).teaser_html
