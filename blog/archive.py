@@ -2,24 +2,29 @@
 How many articles each month holds, kept on save, so that no list counts or scans articles.
 
 `ArchiveMonth` stores, per month (in the site's time zone), how many articles have the status
-"published", for the whole blog and for each tag. Articles scheduled for later are counted in
-their future month; reading never looks at the current month's row or later ones, so they appear
-when their time comes without anything being written:
+"published", for the whole blog and for each tag; `ArchiveYear` rolls a year's months up into
+one row (the twelve counts and their total), so that lists read a row per year: a blog spanning
+80 years is 80 rows, not 960. Articles scheduled for later are counted in their future month;
+reading never uses the current month's count or later ones, so they appear when their time
+comes without anything being written:
 
-- every month before the current one is read from its row (all its published articles are
-  visible now);
+- every month before the current one is read from its year's row (all its published articles
+  are visible now);
 - the current month is counted live, among articles published since its first day (an index
   range, one month of articles at most).
 
-From these lists (`visible_months`), the blog index, tag pages, archives and the sitemap get
-their counts, their years and months, and the position of any page (`MonthPaginator` reads a
-page from the month its first article falls in, so page 900 costs what page 2 does).
+From these lists (`visible_years`), the blog index, tag pages, archives and the sitemap get
+their counts, their years and months, and the position of any page (`MonthPaginator` skips
+whole years, then months, and reads a page from the month its first article falls in, so page
+900 costs what page 2 does).
 
 The counts are recounted from the articles themselves, never incremented, in the transaction
 that changes an article's status or date (`pre_save`/`post_save`), its tags (`m2m_changed`) or
 deletes it (`pre_delete`/`post_delete`): the workflow's steps, the admin's bulk actions, imports
 and restores all save through these. The rows recounted are locked first, so two publications
-in one month at the same instant each count the other. Bulk writes that skip signals
+in one month at the same instant each count the other; the year rows are locked before the
+month rows, so that two saves in different months of one year do not both sum the year before
+either commits. Bulk writes that skip signals
 (`bulk_create`, `QuerySet.update`) call `rebuild()` afterwards, as generate_bench_data does;
 a command that writes many articles at once may pause the upkeep (`paused()`) and rebuild.
 Months are in the site's time zone (TIME_ZONE); after changing it, recount them all:
@@ -29,20 +34,18 @@ Months are in the site's time zone (TIME_ZONE); after changing it, recount them 
 import contextlib
 import contextvars
 import datetime
-from itertools import groupby
+import json
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast, TruncMonth
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from clinic.pages.publishing import Status
-
-# (month's first day, number of visible articles), newest first.
-Months = list[tuple[datetime.date, int]]
 
 
 def month_of(moment: datetime.datetime) -> datetime.date:
@@ -70,61 +73,100 @@ def month_range(month: datetime.date) -> dict:
 # --- Reading ---------------------------------------------------------------------------------
 
 
-def visible_months(tag=None) -> dict:
-    """{None: the blog's months, tag.pk: the tag's months}, each newest first, in two queries."""
-    from blog.models import ArchiveMonth, Post
+@dataclass
+class Year:
+    """A year's visible articles: their number, and per month (twelve counts, January first).
+
+    The months may be given as the stored JSON text: they are decoded only for the year a page
+    starts in, not for each of an 80-year blog's years."""
+
+    year: int
+    count: int
+    stored_months: str | list[int]
+
+    @cached_property
+    def months(self) -> list[int]:
+        if isinstance(self.stored_months, str):
+            return json.loads(self.stored_months)
+        return self.stored_months
+
+    def newest_first(self):
+        """(month's first day, count) from December back to January."""
+        for index in range(11, -1, -1):
+            yield datetime.date(self.year, index + 1, 1), self.months[index]
+
+
+# Years with visible articles, newest first.
+Years = list[Year]
+
+
+def visible_years(tag=None, year=None) -> dict:
+    """{None: the blog's years, tag.pk: the tag's years}, each newest first, in two queries: the
+    stored year rows (only `year`'s, if given) and this month's live count."""
+    from blog.models import ArchiveYear, Post
 
     current = month_of(timezone.now())
-    tags = [None] if tag is None else [None, tag.pk]
-    rows = (
-        ArchiveMonth.objects.filter(Q(tag=None) | Q(tag__in=tags[1:]), month__lt=current)
-        .filter(count__gt=0)
-        .order_by("tag_id", "-month")
-        .values_list("tag_id", "month", "count")
+    keys = [None] if tag is None else [None, tag.pk]
+    rows = ArchiveYear.objects.filter(
+        Q(tag=None) | Q(tag__in=keys[1:]), year__lte=current.year, count__gt=0
     )
+    if year is not None:
+        rows = rows.filter(year=year)
+    months_text = Cast("months", TextField())  # decoded only where needed (Year.months)
+    rows = rows.order_by("-year").values_list("tag_id", "year", "count", months_text)
     counts = {"blog": Count("pk")}
     if tag is not None:
         tagged = Post.tags.through.objects.filter(post=OuterRef("pk"), tag=tag)
         counts["tag"] = Count("pk", filter=Exists(tagged))
     live = Post.objects.published().filter(published_at__gte=month_start(current))
     now = live.aggregate(**counts)
-    months = {key: [] for key in tags}
-    for key, name in zip(tags, counts, strict=True):
-        if now[name]:
-            months[key].append((current, now[name]))
-    for key, group in groupby(rows, key=lambda row: row[0]):
-        months[key].extend((month, count) for _, month, count in group)
-    return months
+    now = {key: now[name] for key, name in zip(keys, counts, strict=True)}
+    years = {key: [] for key in keys}
+    for tag_id, number, count, stored in rows:
+        if number == current.year:
+            # Only the months before this one are all visible; this one is counted live.
+            months = json.loads(stored)[: current.month - 1]
+            months += [now.pop(tag_id)] + [0] * (12 - current.month)
+            count, stored = sum(months), months
+        if count:
+            years[tag_id].append(Year(number, count, stored))
+    for key, count in now.items():  # published this month, but no row yet (counting paused)
+        if count and year in (None, current.year):
+            months = [0] * 12
+            months[current.month - 1] = count
+            years[key].insert(0, Year(current.year, count, months))
+    return years
 
 
-def stored_months(limit=600) -> Months:
-    """The blog's newest `limit` stored (month, count) rows up to this month, newest first.
+def stored_months(years=50):
+    """The blog's stored (month, count) in its newest `years` years, up to this month, newest
+    first, each year's months decoded only when the reader gets to them (one query).
 
-    This month's row counts its scheduled articles too: for estimates, not for what is shown."""
-    from blog.models import ArchiveMonth
+    This month's count includes its scheduled articles too: for estimates, not for what is
+    shown."""
+    from blog.models import ArchiveYear
 
     current = month_of(timezone.now())
-    rows = ArchiveMonth.objects.filter(tag=None, month__lte=current, count__gt=0)
-    return list(rows.order_by("-month").values_list("month", "count")[:limit])
-
-
-def years(months: Months) -> list[datetime.date]:
-    """The years that have visible articles, newest first (as dates, like QuerySet.dates())."""
-    return [datetime.date(year, 1, 1) for year in dict.fromkeys(m.year for m, _ in months)]
+    rows = ArchiveYear.objects.filter(tag=None, year__lte=current.year, count__gt=0)
+    months_text = Cast("months", TextField())
+    for row in rows.order_by("-year").values_list("year", "count", months_text)[:years]:
+        for month, count in Year(*row).newest_first():
+            if count and month <= current:
+                yield month, count
 
 
 class MonthPaginator(Paginator):
-    """A paginator over articles newest first that counts from `months` instead of the table,
+    """A paginator over articles newest first that counts from `years` instead of the table,
     and reads each page from the month its first article falls in: an OFFSET of at most one
     month's articles, whatever the page number."""
 
-    def __init__(self, object_list, per_page, *, months: Months, **kwargs):
+    def __init__(self, object_list, per_page, *, years: Years, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.months = months
+        self.years = years
 
     @cached_property
     def count(self):
-        return sum(count for _, count in self.months)
+        return sum(year.count for year in self.years)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -133,12 +175,20 @@ class MonthPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         objects, skipped = self.object_list, 0
-        for month, count in self.months:
-            if skipped + count > bottom:
+        # Whole years, then whole months, that come before this page: every article of
+        # these and the newer ones is skipped by date, not by OFFSET.
+        for year in self.years:
+            if skipped + year.count > bottom:
+                for month, count in year.newest_first():
+                    if skipped + count > bottom:
+                        break
+                    skipped += count
+                    objects = self.object_list.filter(published_at__lt=month_start(month))
                 break
-            skipped += count
-            # Every article of this month and the newer ones comes before this page.
-            objects = self.object_list.filter(published_at__lt=month_start(month))
+            skipped += year.count
+            objects = self.object_list.filter(
+                published_at__lt=month_start(datetime.date(year.year, 1, 1))
+            )
         return self._get_page(objects[bottom - skipped : top - skipped], number, self)
 
 
@@ -146,14 +196,25 @@ class MonthPaginator(Paginator):
 
 
 def refresh(months, tag_ids=()) -> None:
-    """Recount the blog's and these tags' articles in these months, rows locked first."""
-    from blog.models import ArchiveMonth, Post
+    """Recount the blog's and these tags' articles in these months and roll their years up,
+    rows locked first (years, then months)."""
+    from blog.models import ArchiveMonth, ArchiveYear, Post
 
     months, tag_ids = sorted(set(months)), sorted(set(tag_ids))
     if not months or _paused.get():
         return
     keys = [(None, month) for month in months] + [(t, m) for t in tag_ids for m in months]
+    years = sorted({month.year for month in months})
     with transaction.atomic():
+        ArchiveYear.objects.bulk_create(
+            [ArchiveYear(tag_id=tag, year=year) for tag in [None, *tag_ids] for year in years],
+            ignore_conflicts=True,
+        )
+        year_rows = list(
+            ArchiveYear.objects.select_for_update()
+            .filter(Q(tag=None) | Q(tag__in=tag_ids), year__in=years)
+            .order_by("tag_id", "year")
+        )
         ArchiveMonth.objects.bulk_create(
             [ArchiveMonth(tag_id=tag_id, month=month) for tag_id, month in keys],
             ignore_conflicts=True,
@@ -177,12 +238,37 @@ def refresh(months, tag_ids=()) -> None:
         for row in rows:
             row.count = counts.get((row.tag_id, row.month), 0)
         ArchiveMonth.objects.bulk_update(rows, ["count"])
+        # The years' other months as stored (their rows cannot change while the year is locked).
+        in_years = Q()
+        for year in years:
+            in_years |= Q(
+                month__gte=datetime.date(year, 1, 1), month__lt=datetime.date(year + 1, 1, 1)
+            )
+        stored = ArchiveMonth.objects.filter(Q(tag=None) | Q(tag__in=tag_ids), in_years)
+        rolled = {(row.tag_id, row.year): row.months for row in roll_up(stored, ArchiveYear)}
+        for row in year_rows:
+            row.months = rolled.get((row.tag_id, row.year), [0] * 12)
+            row.count = sum(row.months)
+        ArchiveYear.objects.bulk_update(year_rows, ["months", "count"])
 
 
-def rebuild(Post=None, ArchiveMonth=None) -> None:  # models, or a migration's
-    """Recount every month from the articles: after writes that send no signals."""
+def roll_up(month_rows, ArchiveYear) -> list:
+    """Unsaved ArchiveYear rows holding these ArchiveMonth rows' counts, a row per tag and year."""
+    years = {}
+    for row in month_rows:
+        months = years.setdefault((row.tag_id, row.month.year), [0] * 12)
+        months[row.month.month - 1] = row.count
+    return [
+        ArchiveYear(tag_id=tag_id, year=year, months=months, count=sum(months))
+        for (tag_id, year), months in years.items()
+    ]
+
+
+def rebuild(Post=None, ArchiveMonth=None, ArchiveYear=None) -> None:  # models, or a migration's
+    """Recount every month from the articles and roll up the years: after writes that send no
+    signals. (Migration blog 0010 predates the years: it passes no ArchiveYear.)"""
     if Post is None:
-        from blog.models import ArchiveMonth, Post
+        from blog.models import ArchiveMonth, ArchiveYear, Post
 
     month = TruncMonth("published_at", tzinfo=timezone.get_default_timezone())
     counted = Post.objects.filter(status=Status.PUBLISHED, published_at__isnull=False)
@@ -200,6 +286,9 @@ def rebuild(Post=None, ArchiveMonth=None) -> None:  # models, or a migration's
     with transaction.atomic():
         ArchiveMonth.objects.all().delete()
         ArchiveMonth.objects.bulk_create(rows, batch_size=1000)
+        if ArchiveYear is not None:
+            ArchiveYear.objects.all().delete()
+            ArchiveYear.objects.bulk_create(roll_up(rows, ArchiveYear), batch_size=1000)
 
 
 _paused = contextvars.ContextVar("archive_paused", default=False)

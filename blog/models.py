@@ -143,6 +143,38 @@ class ArchiveMonth(models.Model):
         return (self.tag_id, self.month.isoformat())
 
 
+class ArchiveYearManager(models.Manager):
+    def get_by_natural_key(self, tag_id, year):
+        return self.get(tag_id=tag_id, year=year)
+
+
+class ArchiveYear(models.Model):
+    """A year's ArchiveMonth counts in one row (the blog's or a tag's): its twelve months and
+    their total, rolled up by blog/archive.py in the transaction that recounts the months. The
+    lists read a row per year, not per month: an 80-year blog is 80 rows, not 960."""
+
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="In the site's time zone.")
+    months = models.JSONField(default=list, help_text="Articles per month, January first.")
+    count = models.PositiveIntegerField(default=0)
+
+    objects = ArchiveYearManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "year"], name="archive_year_tag"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(tag=None), name="archive_year_blog"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.tag_id or 'all'}: {self.count}"
+
+    def natural_key(self):
+        return (self.tag_id, self.year)
+
+
 class PostReference(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reference_links")
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="post_links")

@@ -135,14 +135,14 @@ def _newest(condition, limit: int, since=None):
 
 def body_window_start():
     """The start of the newest months holding BODY_WINDOW articles (None: fewer than that)."""
-    total = 0
-    months = archive.stored_months()
-    for month, count in months:
+    total, years = 0, set()
+    for month, count in archive.stored_months(years=50):
+        years.add(month.year)
         total += count
         if total >= BODY_WINDOW:
             return archive.month_start(month)
     # Fewer articles than that, or spread over more than fifty years: the oldest month read.
-    return archive.month_start(months[-1][0]) if len(months) == 600 else None
+    return archive.month_start(month) if len(years) == 50 else None
 
 
 def _fallback(query: str) -> list[Result]:

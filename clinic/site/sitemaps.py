@@ -3,7 +3,7 @@ sitemap.xml: an index of one sitemap per section, published pages only, each wit
 change; addresses on SITE_URL.
 
 Articles come ARTICLES_PER_SITEMAP to a sitemap page (`sitemap-articles.xml?p=2`), counted and
-paged from the blog's monthly counts (blog/archive.py), so the index and every page cost the same
+paged from the blog's yearly counts (blog/archive.py), so the index and every page cost the same
 with 1,000 or 100,000 articles.
 """
 
@@ -69,8 +69,8 @@ class PostSitemap(SiteSitemap):
 
     @cached_property
     def paginator(self):
-        months = archive.visible_months()[None]
-        return archive.MonthPaginator(self.items(), self.limit, months=months)
+        years = archive.visible_years()[None]
+        return archive.MonthPaginator(self.items(), self.limit, years=years)
 
     def get_latest_lastmod(self):
         # Django's default reads every article for the index's <lastmod>; the index goes without.
