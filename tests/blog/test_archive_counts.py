@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog import archive
-from blog.models import ArchiveMonth, Post
+from blog.models import ArchiveMonth, ArchiveYear, Post
 from clinic.pages import workflow
 from clinic.pages.publishing import Status
 from tests import factories
@@ -37,11 +37,21 @@ def stored():
     )
 
 
+def stored_years():
+    return sorted(
+        (row.tag_id or 0, row.year, row.months, row.count)
+        for row in ArchiveYear.objects.filter(count__gt=0)
+    )
+
+
 def assert_counts_right():
-    """The rows kept on save equal a full recount from the articles."""
-    kept = stored()
+    """The month and year rows kept on save equal a full recount from the articles."""
+    kept, kept_years = stored(), stored_years()
     archive.rebuild()
     assert kept == stored()
+    assert kept_years == stored_years()
+    for _, _, months, count in kept_years:
+        assert len(months) == 12 and sum(months) == count
 
 
 def page_total(client, url):
@@ -252,3 +262,97 @@ def test_two_publications_in_one_month_at_the_same_instant_both_count():
         thread.join(10)
     assert not errors
     assert stored() == [(0, datetime.date(2023, 5, 1), 3)]
+
+
+def test_pages_across_many_years_list_what_a_plain_paginator_would(
+    client, db, django_assert_num_queries
+):
+    """Lists over ten years skip whole years, then months (ArchiveYear rows): every page holds
+    what Django's paginator would, drafts and articles scheduled for a later year are never
+    counted or listed, the year links name the years with articles, and the queries are those of
+    a two-month blog."""
+    tag = factories.TagFactory(slug="pain")
+    posts = []
+    for index in range(31):  # one every four months, January 2024 back to January 2014
+        year, month = divmod(2024 * 12 - index * 4, 12)
+        post = factories.PostFactory(published_at=at(year, month + 1, 1 + index % 20))
+        if index % 2:
+            post.tags.add(tag)
+        posts.append(post)
+    factories.PostFactory(title="A draft", status=Status.DRAFT, published_at=at(2019, 3))
+    factories.PostFactory(title="Later", published_at=timezone.now() + datetime.timedelta(days=400))
+    assert_counts_right()
+    assert ArchiveYear.objects.filter(tag=None).count() == 12  # eleven years and the scheduled one
+    for url, expected in (
+        (reverse("blog:index"), Paginator(Post.objects.published(), 10)),
+        (
+            reverse("blog:tag", args=["pain"]),
+            Paginator(Post.objects.published().filter(tags=tag), 10),
+        ),
+    ):
+        assert page_total(client, url) == expected.num_pages
+        for number in expected.page_range:
+            html = client.get(f"{url}?page={number}").content.decode()
+            titles = list(dict.fromkeys(re.findall(r"Article number \d+", html)))
+            assert titles == [post.title for post in expected.page(number)], (url, number)
+            assert "A draft" not in html and "Later" not in html
+    html = client.get(reverse("blog:index")).content.decode()
+    years = [str(year) for year in range(2024, 2013, -1)]
+    assert re.findall(r'<a href="/blog/(\d{4})/">\1</a>', html) == years
+    with django_assert_num_queries(4):
+        assert client.get(reverse("blog:index") + "?page=last").status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(reverse("blog:tag", args=["pain"]) + "?page=last").status_code == 200
+    year = client.get("/blog/2019/").content.decode()
+    months = [f"{p.published_at:%m}" for p in posts if p.published_at.year == 2019]
+    assert re.findall(r'<a href="/blog/2019/(\d\d)/">', year) == sorted(months)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one writer in at a time anyway"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_publications_in_one_year_at_the_same_instant_both_count():
+    """Two transactions publish into different months of one year: each recounts its own month,
+    and the year's row, locked first, sums the other's month only after it has committed."""
+    factories.PostFactory(published_at=at(2023, 5, 1))  # the year's row exists already
+    first, second = (
+        factories.PostFactory(status=Status.DRAFT, published_at=at(2023, month)) for month in (3, 9)
+    )
+    holding, release = threading.Event(), threading.Event()
+    errors = []
+
+    def publish(post, hold):
+        try:
+            with transaction.atomic():
+                post.status = Status.PUBLISHED
+                post.save()
+                if hold:
+                    holding.set()
+                    release.wait(10)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=publish, args=(first, True)),
+        threading.Thread(target=publish, args=(second, False)),
+    ]
+    threads[0].start()
+    assert holding.wait(10)
+    threads[1].start()
+    with connection.cursor() as cursor:
+        for _ in range(500):  # until the second one waits for the lock (at most ~10 s)
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.02)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert not errors
+    assert stored_years() == [(0, 2023, [0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0], 3)]
