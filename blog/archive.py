@@ -219,9 +219,16 @@ def refresh(months, tag_ids=()) -> None:
             [ArchiveMonth(tag_id=tag_id, month=month) for tag_id, month in keys],
             ignore_conflicts=True,
         )
+        # Every month row of these years: the ones recounted below, and the others that their
+        # years' totals are summed from (no one else writes those while the years are locked).
+        in_years = Q()
+        for year in years:
+            in_years |= Q(
+                month__gte=datetime.date(year, 1, 1), month__lt=datetime.date(year + 1, 1, 1)
+            )
         rows = list(
             ArchiveMonth.objects.select_for_update()
-            .filter(Q(tag=None) | Q(tag__in=tag_ids), month__in=months)
+            .filter(Q(tag=None) | Q(tag__in=tag_ids), in_years)
             .order_by("tag_id", "month")
         )
         counts = {}
@@ -235,17 +242,11 @@ def refresh(months, tag_ids=()) -> None:
                     .annotate(count=Count("pk"))
                 )
                 counts.update(((tag_id, month), count) for tag_id, count in per_tag)
-        for row in rows:
+        recounted = [row for row in rows if row.month in months]
+        for row in recounted:
             row.count = counts.get((row.tag_id, row.month), 0)
-        ArchiveMonth.objects.bulk_update(rows, ["count"])
-        # The years' other months as stored (their rows cannot change while the year is locked).
-        in_years = Q()
-        for year in years:
-            in_years |= Q(
-                month__gte=datetime.date(year, 1, 1), month__lt=datetime.date(year + 1, 1, 1)
-            )
-        stored = ArchiveMonth.objects.filter(Q(tag=None) | Q(tag__in=tag_ids), in_years)
-        rolled = {(row.tag_id, row.year): row.months for row in roll_up(stored, ArchiveYear)}
+        ArchiveMonth.objects.bulk_update(recounted, ["count"])
+        rolled = {(row.tag_id, row.year): row.months for row in roll_up(rows, ArchiveYear)}
         for row in year_rows:
             row.months = rolled.get((row.tag_id, row.year), [0] * 12)
             row.count = sum(row.months)
