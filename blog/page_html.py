@@ -104,7 +104,6 @@ def refresh_in_background(post_ids: list[int] | None = None) -> None:
     from blog.models import Post
 
     refresh(Post.objects.values_list("pk", flat=True) if post_ids is None else post_ids)
-    page_cache.bump_generation()
     page_cache.bump_generation_on_commit()
 
 
@@ -128,6 +127,9 @@ def deferred():
     finally:
         _deferred.reset(token)
         refresh(changed)
+        if changed:
+            # Written with update(): pages rendered meanwhile from the old parts are out of date.
+            page_cache.bump_generation_on_commit()
 
 
 def changed(post_ids) -> None:
@@ -155,8 +157,6 @@ def _post_saved(sender, instance, raw=False, **kwargs):
 
 
 def _post_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    from blog.models import Post
-
     if not reverse:
         if action in ("post_add", "post_remove", "post_clear"):
             changed([instance.pk])
@@ -166,7 +166,7 @@ def _post_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     elif action == "post_clear":
         changed(getattr(instance, "_page_html_posts", []))
     elif action in ("post_add", "post_remove"):
-        changed(pk for pk in pk_set or () if Post.objects.filter(pk=pk).exists())
+        changed(pk_set or ())
 
 
 def _remember_before(sender, instance, raw=False, **kwargs):
