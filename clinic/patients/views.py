@@ -121,11 +121,12 @@ def question_part_html(page) -> SafeString:
             form.initial[spam.STARTED] = _STAMP_MARK
             context = {"form": form, "token": _TOKEN_MARK}
             html = render_to_string("patients/question_open.html", context)
+            # The whole address is the marker, so that the token is never quoted twice.
+            html = html.replace(reverse("patients:ask", args=[_TOKEN_MARK]), _TOKEN_MARK)
         else:
             html = render_to_string("patients/question_closed.html")
         _question_parts[is_open] = html
     if is_open:
         action = reverse("patients:ask", args=[page_token(page)])
-        marked = reverse("patients:ask", args=[_TOKEN_MARK])
-        html = html.replace(_STAMP_MARK, spam.form_stamp()).replace(marked, action)
+        html = html.replace(_STAMP_MARK, spam.form_stamp()).replace(_TOKEN_MARK, action)
     return mark_safe(html)  # our own templates' output and two signed values
