@@ -2,6 +2,7 @@
 shows changes, and a page view never shows a part that is out of date or not public."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -177,3 +178,31 @@ def test_related_teasers_of_rows_written_in_bulk_are_rendered(client, post):
     Post.objects.filter(pk=post.pk).update(related_ids=[other.pk])
     assert "Written in bulk" in page(client, post).split('id="more-heading"')[1]
     assert "Written in bulk" in Post.objects.get(pk=other.pk).teaser_html
+
+
+def masked(html: str) -> str:
+    """The page without the question form's per-request values (time stamp, token)."""
+    html = re.sub(r'name="started" value="[^"]*"', 'name="started" value=""', html)
+    return re.sub(r'action="/questions/[^"]*"', 'action=""', html)
+
+
+def test_with_fragments_warm_the_pages_are_the_same_without_queries(
+    client, post, settings, django_assert_num_queries
+):
+    condition = factories.ConditionFactory(name="Sciatica")
+    post.conditions.add(condition)
+    factories.PostFactory.create_batch(3)
+    urls = [post.get_absolute_url(), condition.get_absolute_url()]
+    cold = [masked(page_of(client, url)) for url in urls]
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    for url, expected in zip(urls, cold, strict=True):
+        page_of(client, url)  # fragments filled
+        with django_assert_num_queries(0):
+            assert masked(page_of(client, url)) == expected, url
+    assert 'name="started" value="' in cold[0] and "Sciatica" in cold[0]
+
+
+def page_of(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
