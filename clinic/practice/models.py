@@ -9,6 +9,7 @@ from markdownx.models import MarkdownxField
 
 from clinic.lib import markdown
 from clinic.lib.markdown import markdown_length
+from clinic.lib.prepared import Prepared
 from clinic.practice import registers
 
 
@@ -100,8 +101,10 @@ class ClinicSettings(models.Model):
 
     @classmethod
     def load(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        # Read on every page rendered without a cache: its SQL is compiled once per process
+        # (clinic/lib/prepared.py), the row made the first time it is missing.
+        rows = _settings_row.raw()
+        return rows[0] if rows else cls.objects.get_or_create(pk=1)[0]
 
     @property
     def address(self) -> str:
@@ -277,3 +280,6 @@ class PracticePage(models.Model):
 
     def get_absolute_url(self):
         return reverse(f"practice:{self.kind}")
+
+
+_settings_row = Prepared(lambda: ClinicSettings.objects.filter(pk=1))
