@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.site.context_processors.practice",
+                "clinic.site.context_processors.site_urls",
             ],
         },
     },
