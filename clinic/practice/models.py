@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.http import urlencode
 from markdownx.models import MarkdownxField
@@ -104,7 +104,13 @@ class ClinicSettings(models.Model):
         # Read on every page rendered without a cache: its SQL is compiled once per process
         # (clinic/lib/prepared.py), the row made the first time it is missing.
         rows = _settings_row.raw()
-        return rows[0] if rows else cls.objects.get_or_create(pk=1)[0]
+        if rows:
+            return rows[0]
+        try:
+            with transaction.atomic():
+                return cls.objects.create(pk=1)
+        except IntegrityError:  # made meanwhile by another request
+            return cls.objects.get(pk=1)
 
     @property
     def address(self) -> str:
