@@ -199,6 +199,7 @@ def test_write_cite_restore_submit_and_publish(browser, live_server, personas, s
     expect(page.locator(".autosave-status")).to_contain_text("kept as a draft copy")
     page.close()
     page = context.new_page()
+    page.bring_to_front()  # the tab that keyboard focus goes to, as a reopened tab would be
     page.set_default_timeout(15_000)
     serve_media(page, settings)
     page.goto(add_url)
