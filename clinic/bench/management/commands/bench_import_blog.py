@@ -21,22 +21,12 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from clinic.migration import importer
+from clinic.ops.middleware import QueryCounter
 
 
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-class QueryCounter:
-    """Counts the queries run through the default connection (an execute wrapper)."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def peak_mb() -> float:
