@@ -26,6 +26,9 @@ CLINIC_PAGE = CLINIC_PAGE_REFERENCES.rstrip()
 # "A second held-out set"). Nothing trains or tunes on it: score it only with
 # `score_parser --file`, and only its per-group totals are to be read.
 UNSEEN2_REFERENCES = UNSEEN_REFERENCES.with_name("unseen2_references.jsonl")
+# The third, written and frozen on 6 December before the next model (docs/references.md, "A third
+# held-out set"); the same rules: `score_parser --file` only, per-group totals only.
+UNSEEN3_REFERENCES = UNSEEN_REFERENCES.with_name("unseen3_references.jsonl")
 
 
 def without_confidence(item):
@@ -299,6 +302,40 @@ def test_nothing_the_model_trains_on_holds_an_unseen2_paper():
     assert not trained_dois
     # and neither the training data nor the made-up strings open the file
     assert not [m for m in (training, synthetic) if "unseen2" in inspect.getsource(m)]
+
+
+def test_unseen3_set_loads_and_shares_no_paper_with_any_other_set():
+    # Failures show line numbers and counts only: the parser's authors must not read its rows.
+    unseen3 = load_labelled(UNSEEN3_REFERENCES)
+    distinct = len({row["text"] for row in unseen3})
+    assert distinct == len(unseen3) >= 140
+    assert all(row["expected"].get("type") and row["expected"].get("issued") for row in unseen3)
+    groups = Counter(row["style"] for row in unseen3)
+    assert set(groups) == {row["style"] for row in load_labelled(UNSEEN_REFERENCES)}
+    assert min(groups.values()) >= 10
+    for other in (UNSEEN_REFERENCES, UNSEEN2_REFERENCES, DEV_REFERENCES, LABELLED_REFERENCES):
+        common = _papers_in_common(unseen3, load_labelled(other))
+        assert not common, (other.name, common)
+
+
+def test_nothing_the_model_trains_on_holds_an_unseen3_paper():
+    unseen3 = load_labelled(UNSEEN3_REFERENCES)
+    sequences = training.all_sequences()
+    texts = {crf.normalise(row["text"]) for row in unseen3}
+    assert not [group for text, _, group in sequences if text in texts]
+    # No title of four words or more, and no DOI, in any real training string (as for unseen2).
+    real = "\n".join(_text(text) for text, _, group in sequences if "synthetic" not in group)
+    long_titles = [
+        number
+        for number, row in enumerate(unseen3, start=1)
+        if len(row["expected"].get("title", "").split()) >= 4
+        and _text(crf.normalise(row["expected"]["title"])) in real
+    ]
+    assert not long_titles
+    dois = [row["expected"]["DOI"] for row in unseen3 if row["expected"].get("DOI")]
+    assert len(dois) >= 60
+    assert not [number for number, doi in enumerate(dois, start=1) if _text(doi) in real]
+    assert not [m for m in (training, synthetic) if "unseen3" in inspect.getsource(m)]
 
 
 def test_synthetic_training_strings_are_labelled_token_by_token():
