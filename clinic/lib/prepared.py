@@ -9,10 +9,12 @@ with unique marker values in place of the real ones, and keeps the SQL and param
 made. Each call then puts the real values where the markers' parameters were and runs the same
 SQL through `Model.objects.raw()`, which converts every column as a queryset would (dates,
 JSON), deferring the model fields the query did not select and setting its annotations as
-attributes. Supported values: strings, integers, aware datetimes (compared with a
-DateTimeField) and lists of integers. If a marker does not come through to the parameters
-unchanged (Django folded or transformed it), or Django needs no SQL at all (an empty list),
-the queryset is simply built and run as it is.
+attributes; `rows()` runs it on a cursor instead and gives tuples, for a `values_list()`
+queryset whose columns need no converting (text, numbers, aware datetimes on PostgreSQL;
+search uses it for its UNIONs of two tables). Supported values: strings, integers, aware
+datetimes (compared with a DateTimeField) and lists of integers. If a marker does not come
+through to the parameters unchanged (Django folded or transformed it), or Django needs no SQL
+at all (an empty list), the queryset is simply built and run as it is.
 """
 
 import datetime
@@ -33,6 +35,25 @@ class Prepared:
 
     def raw(self, **values):
         """The rows `build(**values)` would give, as a list of model instances."""
+        compiled = self._sql(values)
+        if compiled is None:
+            return list(self.build(**values))
+        sql, params, model, using = compiled
+        return list(model.objects.using(using).raw(sql, params))
+
+    def rows(self, **values):
+        """The rows of a `values_list()` queryset (its columns in order), as a list of tuples.
+        Only for columns the database driver gives as Python wants them (no converters run):
+        text, numbers, aware datetimes on PostgreSQL."""
+        compiled = self._sql(values)
+        if compiled is None:
+            return [tuple(row) for row in self.build(**values)]
+        sql, params, _model, using = compiled
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _sql(self, values):
         shape = tuple(
             (name, len(value) if isinstance(value, list) else None)
             for name, value in sorted(values.items())
@@ -42,14 +63,14 @@ class Prepared:
             with self._lock:
                 compiled = self._compiled[shape] = self._compile(values)
         if compiled is None:
-            return list(self.build(**values))
+            return None
         sql, params, positions, model, using = compiled
         connection = connections[using]
         params = list(params)
         for index, (name, item) in positions.items():
             value = values[name] if item is None else values[name][item]
             params[index] = _adapt(value, connection)
-        return list(model.objects.using(using).raw(sql, params))
+        return sql, params, model, using
 
     def _compile(self, values):
         using = self.build(**values).db

@@ -71,3 +71,21 @@ def test_lists_of_each_length(posts):
 def test_unsupported_values_are_refused(db):
     with pytest.raises(TypeError):
         Prepared(lambda *, flag: Post.objects.filter(pk=1)).raw(flag=True)
+
+
+def test_rows_of_a_values_list_union(posts):
+    """rows(): the tuples a values_list() queryset gives, here a UNION of two filters."""
+
+    def titles(*, first, rest, now):
+        published = Post.objects.published(at=now).order_by()
+        one = published.filter(slug=first).values_list("pk", "title")
+        others = published.filter(pk__in=rest).values_list("pk", "title")
+        return one.union(others, all=True).order_by("-pk")
+
+    prepared = Prepared(titles)
+    now = timezone.now()
+    pks = [post.pk for post in posts]
+    for first, rest in [("a1", pks[1:]), ("a3", [pks[0], 0]), ("nope", [0, 0])]:
+        expected = list(titles(first=first, rest=rest, now=now))
+        assert prepared.rows(first=first, rest=rest, now=now) == expected
+    assert prepared.rows(first="a1", rest=[], now=now) == [(pks[0], "Article 1")]

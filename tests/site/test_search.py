@@ -1,11 +1,13 @@
 """Search: one box over articles and condition pages, published only, on SQLite and PostgreSQL."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clinic.pages.publishing import Status
 from clinic.site import search
@@ -107,8 +109,9 @@ def test_only_published_content_is_found(client, db, fields):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_search_query_count_is_constant(client, db, django_assert_num_queries, count):
-    """Guards an N+1 per result (authors, conditions): conditions, the body window's start
-    (the monthly counts), articles, settings."""
+    """Guards an N+1 per result (authors, conditions, snippets): the body window's start (the
+    monthly counts), then on PostgreSQL both kinds ranked in one query and the rows shown read
+    in another (on SQLite conditions, then articles), and the settings."""
     factories.PostFactory.create_batch(count, body="About acupuncture.")
     factories.ConditionFactory.create_batch(count, overview="About acupuncture.")
     with django_assert_num_queries(4):
@@ -117,7 +120,9 @@ def test_search_query_count_is_constant(client, db, django_assert_num_queries, c
 
 
 def test_no_results_query_count(client, back_pain, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    """On PostgreSQL both kinds are ranked in one query, and with nothing found no row is read;
+    on SQLite each kind is asked apart. Then the suggestions' conditions and the settings."""
+    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 5):
         assert get(client, "zzzz").status_code == 200
 
 
@@ -197,3 +202,66 @@ def test_body_matches_come_from_the_newest_articles_heading_matches_from_all(
     assert "Old body match" not in titles
     monkeypatch.setattr(search, "BODY_WINDOW", 10)  # the control: within the window, found
     assert "Old body match" in [result.title for result in search.search("moxibustion")]
+
+
+FILLER = " ".join(f"word{n}" for n in range(700))  # about 5,600 characters
+
+
+def snippet_of(client, query, title):
+    """The snippet under the result called `title`, its `<mark>` tags kept."""
+    html = get(client, query).content.decode()
+    found = re.search(rf">{re.escape(title)}</a></h2>.*?<p class=\"snippet\">(.*?)</p>", html, re.S)
+    assert found, html
+    return found.group(1)
+
+
+@pytest.mark.parametrize("word", ["moxibustion", "Moxibustion"])
+def test_snippet_quotes_where_the_word_is_in_a_long_text(client, db, word):
+    """Snippets are made from a window of the text: it must be where the word is, even near
+    the end of a long text and at the start of a sentence (capitalised)."""
+    factories.ConditionFactory(
+        name="Long page", overview=f"{FILLER}. {word} warms the skin. {FILLER}."
+    )
+    snippet = snippet_of(client, "moxibustion", "Long page")
+    assert f"<mark>{word}</mark> warms the skin" in snippet
+
+
+def test_snippet_starts_with_a_whole_word(client, db):
+    """Long words before the last one: the snippet reaches back to the window's first word."""
+    words = [f"{'x' * 25}{n:04d}" for n in range(300)]
+    factories.ConditionFactory(
+        name="Long words", overview=" ".join(words) + " moxibustion.", symptoms=""
+    )
+    snippet = snippet_of(client, "moxibustion", "Long words")
+    assert snippet.endswith("<mark>moxibustion</mark>."), snippet
+    assert snippet.removeprefix("…").split()[0] in words, snippet
+
+
+def test_snippet_of_a_word_only_in_the_heading_is_the_marked_summary(client, db):
+    factories.PostFactory(
+        title="Moxibustion explained", summary="What moxibustion is.", body="Warmth and herbs."
+    )
+    snippet = snippet_of(client, "moxibustion", "Moxibustion explained")
+    assert snippet == "What <mark>moxibustion</mark> is."
+
+
+def test_equal_ranks_put_condition_pages_first_then_titles(db, monkeypatch):
+    """Also when choosing which results make the cut (here the best two of four)."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    for title in ["Moxibustion B", "Moxibustion A"]:
+        factories.PostFactory(title=title, summary="Same.", body="Same.")
+        factories.ConditionFactory(name=title, summary="Same.", overview="Same.")
+    results = [(result.kind, result.title) for result in search.search("moxibustion")]
+    assert results == [("condition", "Moxibustion A"), ("condition", "Moxibustion B")]
+
+
+def test_results_link_to_the_pages_and_say_when_an_article_appeared(client, back_pain):
+    post = factories.PostFactory(title="Lumbago and needles", body="About lumbago.")
+    html = get(client, "lumbago").content.decode()
+    local = timezone.localtime(post.published_at)
+    assert f'<a href="{post.get_absolute_url()}">Lumbago and needles</a>' in html
+    assert f'<a href="{back_pain.get_absolute_url()}">Back pain</a>' in html
+    assert (
+        f'Article · <time datetime="{local.isoformat()}">{date_format(local, "j F Y")}</time>'
+        in html
+    )
