@@ -161,6 +161,13 @@ class Command(BaseCommand):
         parser.add_argument("--posts", type=int, default=10_000)
         parser.add_argument("--conditions", type=int, default=300)
         parser.add_argument("--references", type=int, default=5_000)
+        parser.add_argument(
+            "--pages",
+            nargs="+",
+            metavar="PAGE",
+            help="Only these pages, by name (e.g. --pages article condition), and not "
+            "bench_references: a shorter run.",
+        )
 
     def handle(self, *args, **options):
         if not shutil.which("wrk"):
@@ -170,6 +177,13 @@ class Command(BaseCommand):
         logging.getLogger("clinic.requests").setLevel(logging.WARNING)
         self.prepare_data()
         pages = self.pages()
+        if options["pages"]:
+            unknown = set(options["pages"]) - set(pages)
+            if unknown:
+                raise CommandError(
+                    f"No such page: {', '.join(sorted(unknown))}; one of {list(pages)}."
+                )
+            pages = {name: path for name, path in pages.items() if name in options["pages"]}
         env = self.server_env()
         self.stdout.write("Collecting static files…")
         subprocess.run(
@@ -257,7 +271,7 @@ class Command(BaseCommand):
             f"after: {report['machine']['load_average_after']} on {os.cpu_count()} cores."
         )
         self.stdout.write(f"\nJSON written to {options['json']}")
-        if "bench_references" in get_commands():
+        if "bench_references" in get_commands() and not options["pages"]:
             self.stdout.write("\nReferences benchmark (bench_references):")
             self.stdout.flush()
             completed = subprocess.run(
