@@ -175,6 +175,13 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3)
     )
+    # The few hot queries compiled once per process (clinic/lib/prepared.py) are prepared
+    # statements too: PostgreSQL plans them once per connection. Django's own queries bind on
+    # the client and are never prepared, whatever this says. Off (None) behind a connection
+    # pooler in transaction mode, which cannot keep a statement between transactions.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "prepare_threshold", 5 if envbool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: in-process unless REDIS_URL is set. With Redis, a Redis that is down or hangs costs a

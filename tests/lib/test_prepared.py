@@ -4,6 +4,7 @@ value, on SQLite and PostgreSQL."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -71,6 +72,33 @@ def test_lists_of_each_length(posts):
 def test_unsupported_values_are_refused(db):
     with pytest.raises(TypeError):
         Prepared(lambda *, flag: Post.objects.filter(pk=1)).raw(flag=True)
+
+
+def test_each_call_is_one_query_that_django_counts(posts, django_assert_num_queries):
+    """Run through Django's cursor (query counts, the request log, errors wrapped as Django's),
+    also where it is a prepared statement."""
+    prepared = Prepared(by_slug_with_previous)
+    now = timezone.now()
+    for n in (1, 2):
+        with django_assert_num_queries(1) as captured:
+            assert [post.title for post in prepared.raw(slug=f"a{n}", now=now)] == [f"Article {n}"]
+        assert "blog_post" in captured.captured_queries[0]["sql"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_postgresql_plans_it_once_per_connection(posts):
+    """The same prepared statement serves every call: parsed and planned once, then only run."""
+    prepared = Prepared(by_slug_with_previous)
+    now = timezone.now()
+    for slug in ("a1", "a2", "a3"):
+        prepared.raw(slug=slug, now=now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE NOT from_sql AND statement LIKE %s",
+            ["%previous_title%"],
+        )
+        assert cursor.fetchall() == [(3,)]
 
 
 def test_rows_of_a_values_list_union(posts):
