@@ -3,7 +3,7 @@ import functools
 
 from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +17,7 @@ from blog.models import Post, Tag
 from clinic.lib.prepared import Prepared
 from clinic.ops.cache import fragment
 from clinic.patients import views as patient_views
+from clinic.patients.services import questions_open_since
 from clinic.practice.models import ClinicSettings
 
 
@@ -201,10 +202,11 @@ class PostDetailView(DetailView):
     """The article page: its stored parts (blog/page_html.py), its neighbours and related
     articles, and the question form.
 
-    Two queries when nothing is cached (the article with its neighbours and stored parts, the
-    related articles), besides the clinic's settings. With fragments, none: the page's content
-    is kept as one HTML string (blog/post_main.html) with the values the page needs, and only
-    the question form's time stamp and the site's skeleton are done per request.
+    Two queries when nothing is cached: the article with its neighbours, its stored parts and
+    what the site's header and footer show of the clinic's settings; the related articles.
+    With fragments, none, and no template: the whole page is kept as one HTML string
+    (`article-page:<slug>`) until content changes, and only the question form's time stamp is
+    filled in per request. A preview (clinic/pages/preview.py) renders everything live.
     """
 
     template_name = "blog/post_detail.html"
@@ -216,17 +218,31 @@ class PostDetailView(DetailView):
 
     def get_queryset(self, slug=None, now=None):
         published = Post.objects.published(at=now)
-        queryset = with_neighbours(published, at=now).only(*self.fields, *self.stored)
+        queryset = (
+            with_neighbours(published, at=now)
+            .only(*self.fields, *self.stored)
+            .annotate(clinic_details=ClinicSettings.details())
+        )
         return queryset if slug is None else queryset.filter(slug=slug)
 
-    def get_object(self, queryset=None):
-        # Kept until content changes as plain values and HTML, not a model instance.
-        values = fragment(f"article:{self.kwargs['slug']}", lambda: self.load(queryset))
-        post = Post(id=values["id"], **{name: values[name] for name in self.fields})
-        post.parts, post.main_html = values["parts"], values["main_html"]
-        return post
+    def get(self, request, *args, **kwargs):
+        page = fragment(f"article-page:{kwargs['slug']}", self.render_page)
+        is_open = questions_open_since(page["published_at"])
+        question_part = patient_views.question_part(is_open, page["token"])
+        return HttpResponse(page["html"].replace(patient_views.QUESTION_PART, question_part))
 
-    def load(self, queryset):
+    def render_page(self):
+        """The page as every reader gets it, with a marker where the question form goes."""
+        self.object = post = self.load()
+        clinic = ClinicSettings.from_details(post.clinic_details, using=post._state.db)
+        context = self.get_context_data(object=post, practice=clinic)
+        return {
+            "published_at": post.published_at,
+            "token": patient_views.page_token(post),  # names the page; it does not expire
+            "html": render_to_string(self.template_name, context, self.request),
+        }
+
+    def load(self):
         # Its SQL compiled once per process (clinic/lib/prepared.py): that was most of its cost.
         rows = _article.raw(slug=self.kwargs["slug"], now=timezone.now())
         if not rows:
@@ -237,11 +253,8 @@ class PostDetailView(DetailView):
             # Never rendered (rows written in bulk), or a linked condition page went live.
             page_html.refresh([post.pk])
             post.refresh_from_db(fields=self.stored)
-        values = {name: getattr(post, name) for name in ("id", *self.fields)}
-        parts = post.page_parts
-        values["parts"] = {"social": parts["social"], "json_ld": parts["json_ld"]}
-        values["main_html"] = self.main_html(post, parts)
-        return values
+        post.parts = post.page_parts
+        return post
 
     def main_html(self, post, parts, **context):
         # The stored related list (kept on save), checked against published() in one query.
@@ -264,9 +277,8 @@ class PostDetailView(DetailView):
             post.parts = page_html.render_parts(post, clinic, preview=True)
             main_html = self.main_html(post, post.parts, draft_preview=True)
         else:
-            main_html = post.main_html.replace(
-                patient_views.QUESTION_PART, patient_views.question_part_html(post)
-            )
+            # The question form's marker is left in: get() fills it in per request.
+            main_html = self.main_html(post, post.parts)
         return super().get_context_data(parts=post.parts, main_html=mark_safe(main_html), **kwargs)
 
 

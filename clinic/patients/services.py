@@ -211,10 +211,15 @@ def delete_expired_requests(*, days: int, now=None) -> tuple[int, int]:
 def questions_open(page, now=None) -> bool:
     """Questions are taken on a public page, for PATIENT_QUESTIONS_DAYS after publication
     (0: always)."""
-    days = settings.PATIENT_QUESTIONS_DAYS
     published = getattr(page, "published_at", None)
     if published is None or not getattr(page, "is_public", False):
         return False
+    return questions_open_since(published, now)
+
+
+def questions_open_since(published, now=None) -> bool:
+    """Questions are still taken on a public page published at `published`."""
+    days = settings.PATIENT_QUESTIONS_DAYS
     return days <= 0 or (now or timezone.now()) - published <= datetime.timedelta(days=days)
 
 

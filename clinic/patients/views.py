@@ -11,7 +11,6 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -96,7 +95,7 @@ def question_sent(request, token):
     return render(request, "patients/question_sent.html", {"page": page})
 
 
-def question_form(page):
+def question_form():
     return QuestionForm(auto_id="question-%s")
 
 
@@ -113,20 +112,25 @@ _question_parts: dict[bool, str] = {}
 def question_part_html(page) -> SafeString:
     """The form for asking a question on `page`, blank, or the note that questions are closed
     (patients/question_open.html, question_closed.html)."""
-    is_open = services.questions_open(page)
+    return question_part(services.questions_open(page), page_token(page))
+
+
+def question_part(is_open: bool, token: str) -> SafeString:
+    """question_part_html() from what it depends on: whether questions are open, and the page's
+    token (page_token(), which may have been made earlier: it names the page and does not
+    expire)."""
     html = _question_parts.get(is_open)
     if html is None:
         if is_open:
-            form = question_form(page)
+            form = question_form()
             form.initial[spam.STARTED] = _STAMP_MARK
             context = {"form": form, "token": _TOKEN_MARK}
             html = render_to_string("patients/question_open.html", context)
-            # The whole address is the marker, so that the token is never quoted twice.
-            html = html.replace(reverse("patients:ask", args=[_TOKEN_MARK]), _TOKEN_MARK)
         else:
             html = render_to_string("patients/question_closed.html")
         _question_parts[is_open] = html
     if is_open:
-        action = reverse("patients:ask", args=[page_token(page)])
-        html = html.replace(_STAMP_MARK, spam.form_stamp()).replace(_TOKEN_MARK, action)
+        # The address is reversed with the marker as its token: a signed value's characters
+        # (letters, digits, "-", "_", ":") are never quoted, so the token simply takes its place.
+        html = html.replace(_STAMP_MARK, spam.form_stamp()).replace(_TOKEN_MARK, token)
     return mark_safe(html)  # our own templates' output and two signed values

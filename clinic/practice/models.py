@@ -1,8 +1,11 @@
 """The clinic itself: its settings (one row) and its practitioners."""
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.http import urlencode
 from markdownx.models import MarkdownxField
@@ -111,6 +114,30 @@ class ClinicSettings(models.Model):
                 return cls.objects.create(pk=1)
         except IntegrityError:  # made meanwhile by another request
             return cls.objects.get(pk=1)
+
+    # What the site's header and footer show of the settings (templates/base.html).
+    SKELETON_FIELDS = ("name", "street_address", "locality", "postcode", "phone", "email")
+
+    @classmethod
+    def details(cls, fields=SKELETON_FIELDS):
+        """These fields of the settings row as one JSON value, for a page's own query to read
+        with its row (blog/views.py): one query fewer than load()."""
+        row = cls.objects.filter(pk=1).values(details=JSONObject(**{name: name for name in fields}))
+        return models.Subquery(row[:1], output_field=models.JSONField())
+
+    @classmethod
+    def from_details(cls, details, using=None):
+        """The settings as read by details(); any other field is loaded when first used (one
+        query). None (no row yet): load(), which makes it."""
+        if details is None:
+            return cls.load()
+        if isinstance(details, str):
+            details = json.loads(details)
+        details = {**details, "id": 1}
+        present = [field for field in cls._meta.concrete_fields if field.attname in details]
+        return cls.from_db(
+            using, [field.attname for field in present], [details[f.attname] for f in present]
+        )
 
     @property
     def address(self) -> str:

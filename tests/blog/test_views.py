@@ -1,11 +1,14 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.pages.publishing import Status
+from clinic.patients.models import Comment
 from tests import factories
+from tests.patients.helpers import stamp
 
 pytestmark = pytest.mark.usefixtures("clinic")
 
@@ -68,9 +71,10 @@ def test_article_page(client, db, django_assert_num_queries, references):
     factories.attach(post, *refs)
     post.tags.add(factories.TagFactory(name="Pain", slug="pain"))
     factories.PostFactory.create_batch(3)
-    # The article with its neighbours and its stored HTML (author, reviewer, tags, conditions,
-    # references, patients' approved questions: blog/page_html.py), related posts, settings.
-    with django_assert_num_queries(3):
+    # The article with its neighbours, its stored HTML (author, reviewer, tags, conditions,
+    # references, patients' approved questions: blog/page_html.py) and the clinic's name,
+    # address, telephone and e-mail for the header and footer; the related posts.
+    with django_assert_num_queries(2):
         response = client.get(post.get_absolute_url())
     html = response.content.decode()
     assert "<h1>Acupuncture and back pain</h1>" in html
@@ -78,6 +82,48 @@ def test_article_page(client, db, django_assert_num_queries, references):
     assert html.count('class="reference-text"') == references
     assert '<a href="/blog/tag/pain/">Pain</a>' in html
     assert "More articles" in html
+
+
+def test_with_fragments_warm_the_page_is_kept_whole_and_the_question_form_is_fresh(
+    client, db, settings, time_machine, django_assert_num_queries
+):
+    """With fragments on, the whole page is kept as one fragment (blog/views.py): the same page
+    and headers as rendered, no query, and per request only the form's time stamp; its address
+    still names the article, so a question sent from the kept page is taken."""
+    post = factories.PostFactory(title="Kept whole")
+    url = post.get_absolute_url()
+    rendered = client.get(url)
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    client.get(url)  # kept
+    time_machine.move_to(timezone.now(), tick=False)
+    with django_assert_num_queries(0):
+        first = client.get(url)
+        time_machine.shift(datetime.timedelta(minutes=1))
+        second = client.get(url)
+    stamps = [
+        re.search(r'name="started" value="([^"]+)"', page.text).group(1) for page in (first, second)
+    ]
+    assert stamps[0] != stamps[1]
+    assert first.text.replace(stamps[0], "") == second.text.replace(stamps[1], "")
+    assert "<h1>Kept whole</h1>" in first.text
+    per_body = {"Content-Length", "ETag"}  # the time stamp differs
+    assert {k: v for k, v in first.items() if k not in per_body} == {
+        k: v for k, v in rendered.items() if k not in per_body
+    }
+    action = re.search(r'<form method="post" action="(/questions/[^"]+/)"', first.text).group(1)
+    data = {"author_name": "Jean", "author_email": "jean@example.org", "body": "Does it hurt?"}
+    data |= {"website": "", "started": stamp()}
+    assert client.post(action, data).status_code == 302
+    assert Comment.objects.get().page == post
+
+
+def test_with_fragments_warm_an_article_made_a_draft_is_gone_at_once(client, db, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    post = factories.PostFactory(title="Soon a draft")
+    assert client.get(post.get_absolute_url()).status_code == 200  # kept
+    post.status = Status.DRAFT
+    post.save()
+    assert client.get(post.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("fields", NOT_PUBLIC)

@@ -162,9 +162,9 @@ def test_the_article_runs_the_same_queries_with_1_and_50_questions(
     client, answered_post, django_assert_num_queries
 ):
     """Guards the N+1 of each answer asking for its practitioner: the same count for 1 and 50."""
-    client.get(answered_post.get_absolute_url())  # content types and the clinic, once
+    client.get(answered_post.get_absolute_url())  # content types, once
     # The questions are stored with the article's HTML (blog/page_html.py): none asked here.
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(answered_post.get_absolute_url())
     assert response.content.decode().count('class="answer"') == Comment.objects.count()
 
