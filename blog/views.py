@@ -138,8 +138,8 @@ class MonthArchiveView(ArchiveView):
 
 def related_posts(post, limit=3, now=None):
     """The first `limit` of the article's stored related list that are visible now, then the
-    newest published articles; each marked `shared` (1 if it came from the stored list), with
-    only their dates and stored teasers loaded (blog/page_html.py).
+    newest published articles: each a dictionary of its `id`, `published_at` and stored
+    `teaser_html` (blog/page_html.py), and `shared` (1 if it came from the stored list).
 
     One query, whatever the number of articles: the stored ids (blog/related.py keeps them on
     save) and the newest few, both through `published()`, so nothing hidden ever appears. Its
@@ -148,20 +148,20 @@ def related_posts(post, limit=3, now=None):
     stored = [pk for pk in post.related_ids if pk != post.pk]
     if limit not in _related:
         _related[limit] = Prepared(functools.partial(_related_articles, limit=limit))
-    rows = _related[limit].raw(post_id=post.pk, stored=stored, now=now or timezone.now())
+    rows = _related[limit].values(post_id=post.pk, stored=stored, now=now or timezone.now())
     order = {pk: index for index, pk in enumerate(stored)}
     rows = sorted(
-        rows, key=lambda row: (order.get(row.pk, len(order)), -row.published_at.timestamp())
+        rows, key=lambda row: (order.get(row["id"], len(order)), -row["published_at"].timestamp())
     )
     rows = rows[:limit]
     for row in rows:
-        row.shared = int(row.pk in order)
-    missing = [row.pk for row in rows if not row.teaser_html]
+        row["shared"] = int(row["id"] in order)
+    missing = [row["id"] for row in rows if not row["teaser_html"]]
     if missing:  # written in bulk and never rendered (blog/page_html.py)
         page_html.refresh(missing)
         teasers = dict(Post.objects.filter(pk__in=missing).values_list("pk", "teaser_html"))
         for row in rows:
-            row.teaser_html = teasers.get(row.pk, row.teaser_html)
+            row["teaser_html"] = teasers.get(row["id"], row["teaser_html"])
     return rows
 
 
@@ -263,7 +263,7 @@ class PostDetailView(DetailView):
             "post": post,
             "parts": parts,
             "related": related,
-            "any_shared": any(row.shared for row in related),
+            "any_shared": any(row["shared"] for row in related),
             "question_part": mark_safe(patient_views.QUESTION_PART),
             **context,
         }

@@ -50,6 +50,22 @@ def test_the_same_rows_as_the_queryset_for_each_value(posts):
     assert row.summary == "A short summary of the article."
 
 
+def test_values_are_the_same_rows_as_dictionaries(posts):
+    """values(): the fields selected and the annotations, converted, without model instances."""
+    prepared = Prepared(by_slug_with_previous)
+    now = timezone.now()
+    [row] = prepared.values(slug="a2", now=now)
+    [post] = by_slug_with_previous(slug="a2", now=now)
+    assert row == {
+        "id": post.pk,
+        "title": "Article 2",
+        "published_at": post.published_at,
+        "related_ids": [],
+        "previous_title": "Article 3",
+    }
+    assert prepared.values(slug="nope", now=now) == []
+
+
 def test_the_moment_is_a_value_too(posts):
     """A scheduled article appears when the moment passed in passes its time, not before."""
     prepared = Prepared(by_slug_with_previous)
