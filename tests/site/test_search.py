@@ -265,3 +265,11 @@ def test_results_link_to_the_pages_and_say_when_an_article_appeared(client, back
         f'Article · <time datetime="{local.isoformat()}">{date_format(local, "j F Y")}</time>'
         in html
     )
+
+
+def test_titles_and_other_names_are_escaped(client, db):
+    factories.PostFactory(title='Moxa & "needles" <b>', body="About moxibustion.")
+    factories.ConditionFactory(name="Moxibustion burns", alternative_names='<i>moxa</i> & "heat"')
+    html = get(client, "moxibustion").content.decode()
+    assert "Moxa &amp; &quot;needles&quot; &lt;b&gt;</a>" in html
+    assert "also called &lt;i&gt;moxa&lt;/i&gt; &amp; &quot;heat&quot;</p>" in html
