@@ -313,6 +313,12 @@ def _parse_one(text: str, tagged: list) -> dict:
         if title:
             item["title"], journal_text = _clean_title(title), journal
             confidence["title"] = min(p, DOUBTFUL - 0.01)
+    if journal_text and item.get("title", "").count("(") > item.get("title", "").count(")"):
+        # "... Diseases (ICD-11). Pain": the title's closing bracket read with the journal.
+        closing = re.match(r"([^()]{1,40}\))\s*\.?\s+(?=\S)", journal_text)
+        if closing:
+            item["title"] = _clean_title(item["title"] + closing.group(1))
+            journal_text = journal_text[closing.end() :]
     if journal_text:
         # MLA from Google Scholar: "Rheumatology 43.5 (2004)", the volume run into the journal.
         mla = re.search(r"\s+(\d{1,4}\.\d{1,3})$", journal_text)
@@ -503,16 +509,22 @@ _CITED_RE = re.compile(
 
 
 def _chapter_numbers(text: str, segments: list) -> list:
-    """ "Committee. 9. Pharmacologic Approaches ...": a chapter number read as a date."""
+    """The title's first word read as a date between the authors and the title: a chapter
+    number ("Committee. 9. Pharmacologic Approaches ..."), words with no digit ("Agency.
+    Guideline on ..."), or a year when the reference has its own date later ("Working Group.
+    2010 Rheumatoid arthritis classification criteria ... 2010;62(9):2569-81.")."""
     out = list(segments)
     for k in range(len(out) - 2, 0, -1):
         label, start, end, p = out[k]
         following = out[k + 1]
+        if label != "date" or following[0] != "title" or out[k - 1][0] != "author":
+            continue
+        piece = text[start:end]
+        later_date = any(seg[0] == "date" for seg in out[k + 2 :])
         if (
-            label == "date"
-            and following[0] == "title"
-            and out[k - 1][0] == "author"
-            and re.fullmatch(r"\s*\d{1,2}\.\s*", text[start:end])
+            re.fullmatch(r"\s*\d{1,2}\.\s*", piece)
+            or not re.search(r"\d", piece)
+            or (later_date and re.fullmatch(r"\s*(?:1[6-9]|20)\d\d\s*", piece))
         ):
             out[k : k + 2] = [("title", start, following[2], min(p, following[3]))]
     return out
@@ -599,8 +611,22 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     if body.endswith(".") and not re.search(r"\b[A-Z]\.$", body):
         body = body[:-1]
     body = re.sub(r"\s*\(\s*(?:eds?|editors?)\.?\s*\)\s*$", "", body, flags=re.I)
+    body = _NO_AUTHORS_RE.sub("", body).strip(" ,;:")
     if not body:
         return [], et_al
+    # "Vickers AJ, ..., Linde K, on behalf of the Acupuncture Trialists' Collaboration" and
+    # "...; for the PRISMA Group": the persons, then the group they wrote for.
+    behalf = re.search(r"[,;]?\s+(?:on behalf of|for)\s+(?:the\s+)?(.{3,150})$", body, re.I)
+    if behalf and _looks_like_group(behalf.group(1)) and body[: behalf.start()].strip(" ,;"):
+        persons, more = read_authors(body[: behalf.start()])
+        if persons and all("family" in person for person in persons):
+            return [*persons, {"literal": behalf.group(1).strip(" .;")}], et_al or more
+    # "US Preventive Services Task Force; Davidson KW, Barry MJ, ...": the group first.
+    head, sep, tail = body.partition(";")
+    if sep and "," not in head and _looks_like_group(head) and tail.strip():
+        persons, more = read_authors(tail)
+        if persons and all("family" in person for person in persons):
+            return [{"literal": head.strip(" .")}, *persons], et_al or more
     if "," not in body and ";" not in body and (_looks_like_group(body) or " " not in body):
         return [{"literal": body.strip(" .")}], et_al
     parts = [part.strip() for part in re.split(r"[,;]", body)]
@@ -664,8 +690,20 @@ def _read_given_first(body: str) -> list[dict]:
     return out
 
 
+_NO_AUTHORS_RE = re.compile(r"^\s*\[?\s*no authors listed\s*\]?\s*\.?\s*", re.I)
+# "(in Chinese)", "[Article in German]", "(in Spanish with English abstract)": a note on the
+# language, not part of the title.
+_LANGUAGE_NOTE_RE = re.compile(
+    r"\s*[(\[]\s*(?:article\s+)?in\s+([A-Za-z]+)(?:\s+with\s+[A-Za-z]+\s+abstract)?\s*[)\]]\s*\.?$",
+    re.I,
+)
+
+
 def _clean_title(text: str) -> str:
-    text = text.strip(" ,;:")
+    text = _NO_AUTHORS_RE.sub("", text.strip(" ,;:"))
+    language = _LANGUAGE_NOTE_RE.search(text)
+    if language and language.group(1).lower() in crf.LANGUAGE_NAMES:
+        text = text[: language.start()]
     text = re.sub(r"\s*\[(?:internet|online|serial on the internet|in \w+)\]", "", text, flags=re.I)
     text = _strip_title(text).strip(" ,;:\"'")
     # A translated title is bracketed as a whole ("[Acupuncture for ...]"): keep both brackets
@@ -757,7 +795,7 @@ def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
 
 _REPORT_NUMBER_RE = re.compile(
     r"\[((?:NG|CG|QS|PH|NICE)\s?\d{1,4})\]|\b((?:NG|CG|QS|PH)\d{1,4})\b"
-    r"|\bno\.?\s*([\w-]{1,12})|\bpublication\s+(?:no\.?\s*)?(\d[\w-]{1,12})",
+    r"|\bno\b\.?:?\s*([\w-]{1,12})|\bpublication\s+(?:no\b\.?\s*)?(\d[\w-]{1,12})",
     re.I,
 )
 

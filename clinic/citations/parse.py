@@ -96,16 +96,21 @@ _BULLET_RE = re.compile(r"^\s*[-•*–]\s+")
 _ET_AL_RE = re.compile(r"^,?\s*(?:et\.?\s*al\.?|and others|\.\.\.|…)\s*", re.IGNORECASE)
 # Given names, tried in order. Vancouver: "U.K.", "A L", "DC", "H-D". APA/Harvard: "L. T. A.",
 # "A.P.", "Y.-P.", "A. j." or, rarely, a written-out name ("Daniel C.").
-_DOTTED_INITIALS = r"[A-Z]\.(?:\s?-?[A-Za-z]\.){0,4}"
+# Capital letters, accented ones included: "Bréhaut É", "Öztürk Ç", "Łukasiewicz Ł".
+_UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
+_LOW = "a-z" + "".join(chr(c) for c in range(0xDF, 0x250) if chr(c).islower())
+_DOTTED_INITIALS = rf"[{_UP}]\.(?:\s?-?[{_UP}a-z]\.){{0,4}}"
 _VANCOUVER_GIVEN = [
     re.compile(_DOTTED_INITIALS),
-    re.compile(r"[A-Z](?:\s[A-Z](?![\w'’.])){1,2}"),
-    re.compile(r"[A-Z]{1,4}(?:-[A-Z]{1,2})?(?![\w'’])"),
+    re.compile(rf"[{_UP}](?:\s[{_UP}](?![\w'’.])){{1,2}}"),
+    re.compile(rf"[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?(?![\w'’])"),
 ]
 _INVERTED_GIVEN = [
     re.compile(_DOTTED_INITIALS),
-    re.compile(r"[A-Z]{1,3}(?:-[A-Z]{1,2})?(?![\w'’])"),
-    re.compile(r"[A-Z][a-z]{1,20}(?:[ -][A-Z][a-z]{1,20})?(?:\s[A-Z]\.)?(?![\w'’])"),
+    re.compile(rf"[{_UP}]{{1,3}}(?:-[{_UP}]{{1,2}})?(?![\w'’])"),
+    re.compile(
+        rf"[{_UP}][{_LOW}]{{1,20}}(?:[ -][{_UP}][{_LOW}]{{1,20}})?(?:\s[{_UP}]\.)?(?![\w'’])"
+    ),
 ]
 _INITIALS_RE = _VANCOUVER_GIVEN[2]
 _PARTICLES = frozenset(
@@ -116,7 +121,10 @@ _GROUP_WORDS = re.compile(
     r"\b(?:group|committee|organi[sz]ation|association|institute|society|college|council"
     r"|agency|department|ministry|collaboration|consortium|network|foundation|centre|center"
     r"|board|service|nice|who|uk|us|national|federal|world|academy|trust|health"
-    r"|collaborators|investigators|working party|task force|writing group)s?\b",
+    r"|collaborators|investigators|working party|task force|writing group"
+    r"|initiative|panel|programme|federation|commission|authority|administration|directorate"
+    r"|alliance|coalition|faculty|trialists|workgroup|gesellschaft|sociedad|soci[ée]t[ée]"
+    r"|ministerio|minist[èe]re|autorit[ée]|sant[ée]|istituto|genootschap|kammer)s?\b",
     re.IGNORECASE,
 )
 
@@ -333,13 +341,18 @@ def _take_url(match: re.Match, item: dict) -> str:
 
 def _looks_inverted(text: str) -> bool:
     """True for "Family, I." author lists (APA, Harvard, MDPI), false for "Family IN"."""
-    match = re.match(r"[^\s,;]{1,40}(?:\s[^\s,;]{1,40}){0,3},\s(?:[A-Z]\.|[A-Z]{1,3}[,;&\s])", text)
+    match = re.match(
+        rf"[^\s,;]{{1,40}}(?:\s[^\s,;]{{1,40}}){{0,3}},\s(?:[{_UP}]\.|[{_UP}]{{1,3}}[,;&\s])", text
+    )
     if not match:
         return False
     # "Cherkin DC, Sherman KJ" also has a comma then capitals; inverted lists have no
     # initials block before the first comma.
     before = text[: text.index(",")].split()
     return not (len(before) >= 2 and _INITIALS_RE.fullmatch(before[-1]))
+
+
+_NAME_SEP_RE = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|&|et(?!\.?\s*al\b)|und)\s+)?")
 
 
 def _read_names(text: str, *, inverted: bool) -> tuple[list[dict], bool, str]:
@@ -359,11 +372,12 @@ def _read_names(text: str, *, inverted: bool) -> tuple[list[dict], bool, str]:
             break
         authors.append(name)
         pos = end
-        sep = re.compile(r"\s*(?:,|;)?\s*(?:(?:and|&)\s+)?").match(text, pos)
+        # "and", "&", and the French and German "et" and "und" ("Martin, J. et Girard, P.").
+        sep = _NAME_SEP_RE.match(text, pos)
         after = sep.end() if sep else pos
         between = text[pos:after]
         # Continue only after a list separator; a full stop or colon ends the list.
-        if re.search(r"[,;&]|\band\b", between):
+        if re.search(r"[,;&]|\b(?:and|et|und)\b", between):
             et = _ET_AL_RE.match(text, after)
             if et:
                 et_al = True
@@ -404,7 +418,7 @@ def _read_vancouver(text: str, pos: int) -> tuple[dict | None, int]:
         words.append(match.group(0))
         after = match.end()
         # "Gaw AC, Chang, LW, Shaw L-C": a stray comma between family name and initials.
-        stray = re.compile(r", ([A-Z]{1,3})(?=,)").match(text, after)
+        stray = re.compile(rf", ([{_UP}]{{1,3}})(?=,)").match(text, after)
         if stray and _valid_family(words):
             return {"family": " ".join(words), "given": stray.group(1)}, stray.end()
         if after >= len(text) or text[after] != " ":
