@@ -177,12 +177,42 @@ MONTH_WORDS = frozenset(
 )
 # Words of organisation names: a group author, a publisher or an issuing body.
 ORG_WORDS = frozenset(
-    """organization organisation institute institutes society college association
-    collaborators collaboration collaborative group committee subcommittee department agency
-    network consortium excellence council foundation federation academy commission board
-    alliance union league centre center centers centres ministry authority administration
-    government directorate service services panel party force investigators trialists
-    team office national international american european world royal""".split()  # noqa: SIM905
+    """organization organisation organizations organisations institute institutes institution
+    society societies college colleges association associations collaborators collaboration
+    collaborative collaborating group groups committee committees subcommittee department
+    agency agencies network consortium excellence council councils foundation federation
+    academy academies commission board alliance union league centre center centers centres
+    ministry authority administration government directorate service services panel party
+    force taskforce investigators trialists team office national international american
+    european world royal initiative programme program faculty secretariat bureau unit forum
+    coalition partnership trust members member behalf working writing steering expert
+    workgroup nhs""".split()  # noqa: SIM905
+)
+# Acronyms of bodies that write guidelines and reports: group authors and their publishers.
+ORG_ACRONYMS = frozenset(
+    """nice who cdc ahrq sign nhmrc kdigo easl esc esh acc aha acp uspstf aan aap aafp acog
+    acr eular asco esmo nccn idsa ats ers gina gold ada iasp efic awmf has iqwig cadth fda
+    ema mhra nih nimh nccih phe ukhsa nhs gbd bts va dod hhs samhsa icmr racgp who-fic oecd
+    unicef unaids cochrane acsm nata apta wcpt ifompt bma gmc rcp rcgp rcog rcn""".split()  # noqa: SIM905
+)
+# Short words of titles in other languages (German, French, Spanish, Portuguese, Italian,
+# Dutch, Scandinavian, Polish, Turkish): a title, or a journal, not in English.
+FOREIGN_WORDS = frozenset(
+    """der die das und bei mit von zur zum im für über nach des dem den ein eine einer
+    le la les des du et dans pour sur une aux avec chez par est
+    el los las del en con para por una uno sobre entre
+    da do dos das em com uma na no nos nas ao pela pelo
+    il della delle dei nel nella con per gli sul
+    het een bij voor naar op
+    och på av med til ved af
+    w z na u dla przez oraz
+    ve ile bir için
+    zhi zhong yi xue za yan jiu zhen ci liao chuang guo hua""".split()  # noqa: SIM905
+)
+LANGUAGE_NAMES = frozenset(
+    """german french spanish portuguese italian dutch chinese japanese korean russian polish
+    turkish swedish norwegian danish finnish czech hungarian greek hebrew arabic persian
+    croatian serbian romanian ukrainian english""".split()  # noqa: SIM905
 )
 CUE_WORDS = frozenset(
     [
@@ -230,6 +260,12 @@ CUE_WORDS = frozenset(
 )
 
 
+def _is_cjk(ch: str) -> bool:
+    """Chinese, Japanese and Korean letters (Han, kana, hangul)."""
+    code = ord(ch)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
+
+
 def _shape(token: str) -> str:
     out = []
     for ch in token[:12]:
@@ -264,7 +300,9 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
             pos += 1
 
     sentences = 0
+    sentence_start = True
     depth = 0
+    square = 0
     quoted = False
     digits_before = 0
     for i, (tok, start, end) in enumerate(tokens):
@@ -301,6 +339,18 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
             f.append("cue")
         if low in ORG_WORDS:
             f.append("org")
+        elif low in ORG_ACRONYMS and tok.isupper():
+            f.append("org")
+            f.append("orgacr")
+        if low in FOREIGN_WORDS:
+            f.append("fw")
+        if low in LANGUAGE_NAMES:
+            f.append("lang")
+        if not tok.isascii():
+            if any(_is_cjk(ch) for ch in tok):
+                f.append("cjk")
+            elif any(ch.isalpha() and not ch.isascii() for ch in tok):
+                f.append("dia")
         if len(tok) == 1 and tok.isupper():
             f.append("initial")
         if re.fullmatch(r"[A-Z]{2,3}", tok):
@@ -317,23 +367,49 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
             f.append("jword")
         if depth:
             f.append("paren")
+        if square:
+            f.append("square")
+        if sentence_start:
+            f.append("sstart")
         if quoted:
             f.append("quoted")
         f.append(f"dig={min(digits_before, 4)}")
         base.append(f)
         # State for the following tokens.
+        sentence_start = False
         if tok in "([":
             depth += 1
+            square += tok == "["
         elif tok in ")]" and depth:
             depth -= 1
+            if tok == "]" and square:
+                square -= 1
         elif tok == '"':
             quoted = not quoted
         if tok in ".?!" and space_after:
             sentences += 1
+            sentence_start = True
         if tok[0].isdigit():
             digits_before += 1
 
-    keep = ("w=", "sh=", "sp", "punct", "cap", "digit", "year", "month", "jrn=", "initial", "org")
+    keep = (
+        "w=",
+        "sh=",
+        "sp",
+        "punct",
+        "cap",
+        "digit",
+        "year",
+        "month",
+        "jrn=",
+        "initial",
+        "org",
+        "fw",
+        "dia",
+        "cjk",
+        "lang",
+        "sstart",
+    )
     out = []
     for i in range(n):
         f = list(base[i])

@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from clinic.citations import synthetic
 from clinic.citations.crf import DATA_DIR, normalise, read_gzip_text, tokenize
 
 ANYSTYLE_FILES = ("core", "gold", "good", "bad", "ugly")
@@ -409,15 +410,13 @@ def clinic_forms(path: Path = LABELLED_PATH, seed: int = 14, extra: int = 800):
     return out
 
 
-SYNTHETIC = 7000
+SYNTHETIC = synthetic.COUNT
 
 
 def all_sequences(anystyle_files=ANYSTYLE_FILES) -> list[tuple[str, list[str], str]]:
-    from clinic.citations.synthetic import synthetic_sequences
-
     return (
         anystyle_sequences(anystyle_files)
         + labelled_sequences()
         + clinic_forms()
-        + synthetic_sequences(SYNTHETIC)
+        + synthetic.synthetic_sequences(SYNTHETIC)
     )
