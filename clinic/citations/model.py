@@ -409,7 +409,13 @@ def _parse_one(text: str, tagged: list) -> dict:
     ):
         value, p = first(label)
         if value and value.strip(" .,;:()"):
-            item[key] = value.strip(" .,;:()[]")
+            value = value.strip(" .,;:")
+            # "Washington (DC)" keeps its brackets; "(Report)" and "[Internet]" lose them.
+            if value[:1] in "([" and value[-1:] in ")]":
+                value = value[1:-1]
+            value = value.lstrip("([") if value.count("(") > value.count(")") else value
+            value = value.rstrip(")]") if value.count(")") > value.count("(") else value
+            item[key] = value.strip(" .,;:")
             confidence[key] = p
     note = " ".join(value for value, _ in by_label.get("note", []))
     if note and "number" not in item:
@@ -490,6 +496,26 @@ _TITLE_AFTER_VANCOUVER = re.compile(
 def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
     """Move the title's first words, or a group closing a name list, out of the author text."""
     title_text, title_p = by_label["title"][0]
+    # "National Collaborating Centre for | Chronic Conditions. Osteoarthritis ..." and "...
+    # Pain Research, Care, | and Education. Relieving Pain ...": a group's name cut at a
+    # connecting word; its capitalised rest, up to the first full stop, is the group's too.
+    group_end = re.search(r"\b(?:for|of|and|the|on|in|to|&)$", author_text.rstrip(" ,"))
+    group_rest = re.match(r"(?:(?:and|of|for|the|on|in|&)\s+)+(?=[A-Z])", title_text)
+    if (group_end and _looks_like_group(author_text)) or (
+        group_rest and author_text.rstrip().endswith(",") and _looks_like_group(author_text)
+    ):
+        head, sep, rest = title_text.partition(". ")
+        words = head.split()
+        if (
+            sep
+            and rest
+            and len(words) <= 8
+            and all(
+                w[:1].isupper() or w in ("and", "of", "for", "the", "on", "in", "&") for w in words
+            )
+        ):
+            by_label["title"][0] = (rest, min(p, title_p))
+            return f"{author_text.rstrip()} {head}"
     boundary = _TITLE_AFTER_NAMES.search(author_text)
     if boundary:
         moved = author_text[boundary.end() :]

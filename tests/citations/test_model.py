@@ -472,3 +472,25 @@ def test_a_note_on_the_language_is_not_part_of_the_title(title, expected):
 def test_a_month_in_a_note_is_not_a_report_number():
     assert _report_number("Epub 2016 Nov 1.") is None
     assert _report_number("(SIGN publication no. 136).") == "136"
+
+
+def test_a_group_name_is_not_cut_at_a_connecting_word():
+    [item] = parse_reference(
+        "National Collaborating Centre for Chronic Conditions. Osteoarthritis: national clinical "
+        "guideline for care and management in adults. London: Royal College of Physicians; 2008."
+    )
+    assert item["author"] == [{"literal": "National Collaborating Centre for Chronic Conditions"}]
+    assert item["title"] == (
+        "Osteoarthritis: national clinical guideline for care and management in adults"
+    )
+    assert item["publisher-place"] == "London"
+
+
+def test_a_place_keeps_its_brackets():
+    [item] = parse_reference(
+        "Public Health Agency of Canada. Canadian guidelines on sexually transmitted infections "
+        "[Internet]. Ottawa (ON): PHAC; 2021 [cited 2024 Feb 1]. Available from: "
+        "https://www.canada.ca/sti"
+    )
+    assert (item["publisher-place"], item["publisher"]) == ("Ottawa (ON)", "PHAC")
+    assert item["title"] == "Canadian guidelines on sexually transmitted infections"
