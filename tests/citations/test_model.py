@@ -277,7 +277,7 @@ def test_dev_set_shares_no_paper_with_the_unseen_or_training_sets():
 def test_dev2_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     # Failures show line numbers only (the held-out sets' rows are not to be read).
     dev2 = load_labelled(DEV2_REFERENCES)
-    assert len(dev2) >= 40
+    assert len(dev2) >= 35
     assert {"guideline", "non-english", "pubmed"} <= {row["style"] for row in dev2}
     others = (UNSEEN_REFERENCES, UNSEEN2_REFERENCES, UNSEEN3_REFERENCES, DEV_REFERENCES)
     for other in (*others, LABELLED_REFERENCES):
