@@ -163,8 +163,8 @@ class Command(bench.Command):
                 for thread in clients:
                     thread.start()
                 time.sleep(before)
-                proxy.down()
                 cut = time.monotonic() - started
+                proxy.down()
                 time.sleep(outage)
                 proxy.up()
                 back = time.monotonic() - started
@@ -184,27 +184,33 @@ class Command(bench.Command):
                 status, retry_after = self.get(server, path, timeout=5, headers=headers)
             except OSError as error:
                 status, retry_after = type(error).__name__, None
-            events.append((moment, kind, status, retry_after))
+            events.append((moment, kind, status, retry_after, time.monotonic() - started))
 
     def summarise(self, events, cut, back):
-        phases = {"before": (0, cut), "outage": (cut, back), "after": (back, float("inf"))}
+        # By when a request was sent, except that one still waiting for its answer when the
+        # proxy was cut met the outage: "before" holds only answers given before the cut.
+        phases = {
+            "before": lambda sent, answered: answered < cut,
+            "outage": lambda sent, answered: answered >= cut and sent < back,
+            "after": lambda sent, answered: sent >= back,
+        }
         summary = {"outage_s": round(back - cut, 1)}
-        for phase, (start, end) in phases.items():
+        for phase, within in phases.items():
             for kind in ("cached", "database"):
                 counts = collections.Counter(
                     f"{status} with Retry-After" if retry_after else str(status)
-                    for moment, k, status, retry_after in events
-                    if k == kind and start <= moment < end
+                    for sent, k, status, retry_after, answered in events
+                    if k == kind and within(sent, answered)
                 )
                 summary[f"{phase} {kind}"] = dict(counts)
         first_ok = min(
-            (m for m, k, status, _ in events if k == "database" and m >= back and status == 200),
+            (m for m, k, status, _, _ in events if k == "database" and m >= back and status == 200),
             default=None,
         )
         summary["recovery_s"] = None if first_ok is None else round(first_ok - back, 3)
         failures_after = [
             status
-            for m, k, status, _ in events
+            for m, k, status, _, _ in events
             if first_ok is not None and m > first_ok and status != 200
         ]
         summary["failures_after_recovery"] = len(failures_after)
