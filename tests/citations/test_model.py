@@ -311,29 +311,29 @@ def test_unseen2_set_loads_and_shares_no_paper_with_any_other_set():
         assert not common, other.name
 
 
-def test_nothing_the_model_trains_on_holds_an_unseen2_paper():
-    unseen2 = load_labelled(UNSEEN2_REFERENCES)
+@pytest.mark.parametrize("held_out", [UNSEEN2_REFERENCES, UNSEEN3_REFERENCES], ids=lambda p: p.stem)
+def test_nothing_the_model_trains_on_holds_a_held_out_paper(held_out):
+    rows = load_labelled(held_out)
     sequences = training.all_sequences()
-    texts = {crf.normalise(row["text"]) for row in unseen2}
-    same = [group for text, _, group in sequences if text in texts]
-    assert not same
+    texts = {crf.normalise(row["text"]) for row in rows}
+    assert not [group for text, _, group in sequences if text in texts]
     # No title of four words or more, and no DOI, in any real training string (AnyStyle, the
     # labelled set and the clinic forms made from them); the made-up strings' titles and
     # identifiers are random, so only their whole strings are compared, above.
     real = "\n".join(_text(text) for text, _, group in sequences if "synthetic" not in group)
     long_titles = [
         number
-        for number, row in enumerate(unseen2, start=1)
+        for number, row in enumerate(rows, start=1)
         if len(row["expected"].get("title", "").split()) >= 4
         and _text(crf.normalise(row["expected"]["title"])) in real
     ]
     assert not long_titles
-    dois = [row["expected"]["DOI"] for row in unseen2 if row["expected"].get("DOI")]
+    dois = [row["expected"]["DOI"] for row in rows if row["expected"].get("DOI")]
     assert len(dois) >= 60
-    trained_dois = [number for number, doi in enumerate(dois, start=1) if _text(doi) in real]
-    assert not trained_dois
+    assert not [number for number, doi in enumerate(dois, start=1) if _text(doi) in real]
     # and neither the training data nor the made-up strings open the file
-    assert not [m for m in (training, synthetic) if "unseen2" in inspect.getsource(m)]
+    name = held_out.stem.removesuffix("_references")
+    assert not [m for m in (training, synthetic) if name in inspect.getsource(m)]
 
 
 def test_unseen3_set_loads_and_shares_no_paper_with_any_other_set():
@@ -348,26 +348,6 @@ def test_unseen3_set_loads_and_shares_no_paper_with_any_other_set():
     for other in (UNSEEN_REFERENCES, UNSEEN2_REFERENCES, DEV_REFERENCES, LABELLED_REFERENCES):
         common = _papers_in_common(unseen3, load_labelled(other))
         assert not common, (other.name, common)
-
-
-def test_nothing_the_model_trains_on_holds_an_unseen3_paper():
-    unseen3 = load_labelled(UNSEEN3_REFERENCES)
-    sequences = training.all_sequences()
-    texts = {crf.normalise(row["text"]) for row in unseen3}
-    assert not [group for text, _, group in sequences if text in texts]
-    # No title of four words or more, and no DOI, in any real training string (as for unseen2).
-    real = "\n".join(_text(text) for text, _, group in sequences if "synthetic" not in group)
-    long_titles = [
-        number
-        for number, row in enumerate(unseen3, start=1)
-        if len(row["expected"].get("title", "").split()) >= 4
-        and _text(crf.normalise(row["expected"]["title"])) in real
-    ]
-    assert not long_titles
-    dois = [row["expected"]["DOI"] for row in unseen3 if row["expected"].get("DOI")]
-    assert len(dois) >= 60
-    assert not [number for number, doi in enumerate(dois, start=1) if _text(doi) in real]
-    assert not [m for m in (training, synthetic) if "unseen3" in inspect.getsource(m)]
 
 
 def test_synthetic_training_strings_are_labelled_token_by_token():
