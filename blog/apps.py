@@ -6,7 +6,7 @@ class BlogConfig(AppConfig):
     verbose_name = "Blog"
 
     def ready(self):
-        from blog import archive, condition_articles, page_html, related
+        from blog import archive, condition_articles, page_html, related, search_window
         from blog.models import Post
         from clinic.pages import registry
 
@@ -15,3 +15,4 @@ class BlogConfig(AppConfig):
         archive.connect()
         condition_articles.connect()
         page_html.connect()
+        search_window.connect()

@@ -266,9 +266,11 @@ def roll_up(month_rows, ArchiveYear) -> list:
 
 
 def rebuild(Post=None, ArchiveMonth=None, ArchiveYear=None) -> None:  # models, or a migration's
-    """Recount every month from the articles and roll up the years: after writes that send no
-    signals. (Migration blog 0010 predates the years: it passes no ArchiveYear.)"""
-    if Post is None:
+    """Recount every month from the articles and roll up the years, and set which articles are
+    in search's window (blog/search_window.py): after writes that send no signals. (Migration
+    blog 0010 predates the years: it passes no ArchiveYear.)"""
+    live = Post is None
+    if live:
         from blog.models import ArchiveMonth, ArchiveYear, Post
 
     month = TruncMonth("published_at", tzinfo=timezone.get_default_timezone())
@@ -290,6 +292,10 @@ def rebuild(Post=None, ArchiveMonth=None, ArchiveYear=None) -> None:  # models, 
         if ArchiveYear is not None:
             ArchiveYear.objects.all().delete()
             ArchiveYear.objects.bulk_create(roll_up(rows, ArchiveYear), batch_size=1000)
+    if live:
+        from blog import search_window
+
+        search_window.update()
 
 
 _paused = contextvars.ContextVar("archive_paused", default=False)

@@ -64,6 +64,8 @@ class Post(Publishable):
     # When the parts must be rendered again although nothing was saved: a linked condition
     # page scheduled to go live (until then it is neither linked nor named).
     page_parts_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Among the articles search looks in for words in the body (blog/search_window.py).
+    in_search_window = models.BooleanField(default=False, editable=False)
 
     pending_fields = ("title", "slug", "summary", "body", "hero_alt")
     pending_m2m = ("tags", "conditions")
@@ -82,6 +84,13 @@ class Post(Publishable):
                 fields=["-published_at", "-created_at"],
                 condition=models.Q(status="published"),
                 name="post_published",
+            ),
+            # Search's window, newest first (blog/search_window.py; on PostgreSQL also a
+            # partial GIN index over these rows' text, migration 0014).
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(in_search_window=True),
+                name="post_search_window",
             ),
         ]
         permissions = [("publish_post", "Can review, publish, schedule and unpublish articles")]

@@ -1,85 +1,88 @@
 """
-One search over articles and condition pages, published content only.
+One search over articles and condition pages, published content only, PAGE_SIZE results a page.
 
-On PostgreSQL each table has a `search_vector` tsvector column kept by a trigger (see the
-`0002_search` migrations of blog and conditions): title weighted A, summary and other names B,
-body C, with a GIN index. Queries use `websearch_to_tsquery`, rank with `ts_rank` and quote with
-`ts_headline`.
+Results come in two tiers: first the pages with every searched word in their heading (a
+condition page's name, other names and summary; an article's title and summary), ranked by how
+well the heading matches; then the pages with the words only somewhere in their text, ranked by
+how well the whole text matches. Among equal ranks, condition pages come first, then titles in
+order. Only a bounded set of candidates is ranked, so that a search costs the same with 1,000
+or 100,000 articles even when common words match most of them:
 
-On SQLite the same behaviour comes from LIKE over the stored fields: every word must appear
-somewhere; a word in the title counts most, then summary or other names, then the body.
+- articles with the words in their heading: the newest HEADING_CANDIDATES of them, looked for
+  among the newest HEADING_CANDIDATES live articles holding each searched word in their heading,
+  however old (an old article titled with a rarer word is still found);
+- articles with the words only in their text: the newest BODY_CANDIDATES of them among the
+  articles in search's window, the newest `blog.search_window.WINDOW` (kept on save);
+- condition pages (hundreds at most): up to CONDITION_CANDIDATES of each tier, by name.
 
-Articles are ranked over a bounded candidate set, so a search costs the same with 1,000 or
-100,000 articles even when common words match nearly all of them: the newest HEADING_CANDIDATES
-articles whose title or summary match (on PostgreSQL through the `post_heading_search` GIN
-index) and the newest BODY_CANDIDATES articles that match anywhere among the newest BODY_WINDOW
-articles. An article with every word in its title or summary outranks one matching only in its
-body, so such best matches are always among the candidates, however old; of the articles
-matching only in their body, the best of the newest BODY_CANDIDATES of the recent ones are
-shown: an old article that has the words only in its body is not found once BODY_WINDOW newer
-articles exist.
-Condition pages (a few hundred) are ranked in full.
+On PostgreSQL both tables have `search_vector` (title or name weighted A, summary and other
+names B, text C) and `heading_vector` (its A and B part), kept by triggers, with GIN indexes;
+articles also have `blog_post_heading_term` (a row per word of a live article's heading, with
+its date: the newest articles with a word are the first rows of a B-tree) and a GIN index over
+the window's rows only (migration blog 0014). Queries use `websearch_to_tsquery`, rank with
+`ts_rank` and quote with `ts_headline`. The whole search is one statement (`search_sql()`),
+prepared once per connection: choose the candidates, rank them, keep one page, and quote only
+that page's rows, from a window of SNIPPET_WINDOW characters around the first place the words
+appear (`_headline`): quoting a condition page's whole text (4.5 kB on average) cost half a
+millisecond a row.
 
-On PostgreSQL a search is two statements, each compiled to SQL once per process: one ranks
-conditions and article candidates together and keeps the best MAX_RESULTS (ids, ranks, titles:
-no text is read), the other reads those rows and quotes them. `ts_headline` reads a window of
-SNIPPET_WINDOW characters around the first place the searched words appear (`_headline`), not
-the whole text: quoting a condition page's whole text (4.5 kB on average) cost half a
-millisecond a row, and the snippets of results not shown were made too.
+On SQLite the same tiers come from LIKE over the stored fields: every word must appear
+somewhere; a word in the title counts most, then summary or other names, then the text.
 
 Either way the snippet is escaped first and only then gets its `<mark>` tags, so nothing an
 author typed can become markup here.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 from html import escape
 
 from django.db import connection
-from django.db.models import (
-    BooleanField,
-    Case,
-    DateTimeField,
-    F,
-    FloatField,
-    Q,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
-from blog import archive
 from blog.models import Post
-from clinic.lib.prepared import Prepared
+from clinic.lib import prepared
 from conditions.models import Condition
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-MAX_RESULTS = 30
-HEADING_CANDIDATES = 200
-BODY_CANDIDATES = 300
-# Matches in the body alone are looked for among the newest BODY_WINDOW articles (whole months,
-# from the monthly counts of blog/archive.py), so that a rare word never walks every article.
-BODY_WINDOW = 2_000
-# Title and summary as one text, as the `post_heading_search` index (blog 0009) holds it.
-HEADING = "to_tsvector('pg_catalog.english', coalesce(title, '') || ' ' || coalesce(summary, ''))"
+PAGE_SIZE = 10
+# Pages beyond this are not offered (the candidates fill about 25 at most).
+MAX_PAGE = 30
+HEADING_CANDIDATES = 100
+BODY_CANDIDATES = 100
+CONDITION_CANDIDATES = 50
 SNIPPET_WORDS = 30
 # Characters of the text that `ts_headline` reads for a result's snippet (see _headline).
 SNIPPET_WINDOW = 400
-TSQUERY = "websearch_to_tsquery('pg_catalog.english', %s)"
-# "No lower bound" for the body window, as a value (the compiled query always has one).
-EARLIEST = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 URL_NAMES = {"condition": "conditions:condition", "article": "blog:post"}
 # Private-use characters: ts_headline marks matches with them, we turn them into <mark> tags.
 START, STOP = "\ue000", "\ue001"
+
+
+@dataclass
+class Page:
+    """One page of results: `number` from 1, `has_next` if a page follows."""
+
+    results: list
+    number: int = 1
+    has_next: bool = False
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.results) - 1
 
 
 @dataclass
@@ -91,6 +94,7 @@ class Result:
     rank: float
     alternative_names: str = ""  # a condition's
     published_at: datetime.datetime | None = None  # an article's
+    tier: int = 0  # 0: every word in the heading; 1: somewhere in the text
 
     @property
     def meta(self) -> str:
@@ -140,112 +144,23 @@ def terms(query: str) -> list[str]:
     return list(dict.fromkeys(words))[:MAX_TERMS]
 
 
-def search(query: str) -> list[Result]:
+def search(query: str, page: int = 1) -> Page:
+    """Page `page` (from 1) of the results for `query`."""
     query = normalise(query)
-    if not terms(query):
-        return []
-    results = _postgres(query) if connection.vendor == "postgresql" else _fallback(query)
-    results.sort(key=lambda result: (-result.rank, result.kind != "condition", result.title))
-    return results[:MAX_RESULTS]
+    page = max(1, page)
+    if not terms(query) or page > MAX_PAGE:
+        return Page([], page)
+    offset = (page - 1) * PAGE_SIZE
+    if connection.vendor == "postgresql":
+        results = _postgres(query, offset)
+    else:
+        results = _fallback(query)[offset : offset + PAGE_SIZE + 1]
+    return Page(results[:PAGE_SIZE], page, has_next=len(results) > PAGE_SIZE)
 
 
-def _postgres(query: str) -> list[Result]:
-    """Two queries: rank both kinds together and keep the best MAX_RESULTS (ids, ranks and
-    titles only), then read those rows and quote them with `ts_headline` over a window of
-    SNIPPET_WINDOW characters (see `_headline`): snippets only for what is shown. Both are
-    compiled to SQL once per process (clinic/lib/prepared.py): building and compiling these
-    querysets cost more Python time than everything else the search does."""
-    now = timezone.now()
-    since = body_window_start() or EARLIEST
-    best = _prepared(_ranking).rows(query=query, now=now, since=since)
-    if not best:
-        return []
-    ids = {"condition": [], "article": []}
-    for kind, pk, _rank, _heading in best:
-        ids[kind].append(pk)
-    # Padded to one length (no article has the id 0), so that one compiled query serves all.
-    padded = {kind: [*pks, *[0] * (MAX_RESULTS - len(pks))] for kind, pks in ids.items()}
-    rows = _prepared(_showing).rows(
-        query=query, now=now, conditions=padded["condition"], articles=padded["article"]
-    )
-    by_id = {(row[0], row[1]): row for row in rows}
-    urls = {kind: _url_maker(name) for kind, name in URL_NAMES.items()}
-    words = terms(query)
-    results = []
-    for kind, pk, rank, heading in best:
-        row = by_id.get((kind, pk))
-        if row is None:  # hidden between the two queries
-            continue
-        _kind, _pk, slug, summary, headline, others, moment = row
-        snippet = _marked(headline) if START in headline else _snippet("", summary, words)
-        results.append(
-            Result(
-                kind,
-                heading,
-                urls[kind](slug),
-                snippet,
-                rank,
-                alternative_names=others,
-                published_at=moment,
-            )
-        )
-    return results
-
-
-def _ranking(*, query: str, now, since):
-    """(kind, pk, rank, title) of the best MAX_RESULTS conditions and articles, both ranked in
-    one UNION; conditions first among equal ranks ("condition" > "article"), then by title."""
-    # RawSQL because the tsvector column is not a model field (it exists on PostgreSQL only).
-    # Only the table name is formatted in; the query text is always a bound parameter.
-    ranked = []
-    for model, title, kind in [(Condition, "name", "condition"), (Post, "title", "article")]:
-        table = connection.ops.quote_name(model._meta.db_table)
-        matches = RawSQL(f"{table}.search_vector @@ {TSQUERY}", [query], BooleanField())  # noqa: S611
-        rank = RawSQL(f"ts_rank({table}.search_vector, {TSQUERY})", [query], FloatField())  # noqa: S611
-        ranked.append(
-            model.objects.published(at=now)
-            .filter(_pg_candidates(query, now, since) if model is Post else matches)
-            .annotate(kind=Value(kind), rank=rank, heading=F(title))
-            .values_list("kind", "pk", "rank", "heading")
-            .order_by()
-        )
-    return ranked[0].union(ranked[1], all=True).order_by("-rank", "-kind", "heading")[:MAX_RESULTS]
-
-
-def _showing(*, query: str, now, conditions: list[int], articles: list[int]):
-    """(kind, pk, slug, summary, headline, other names, publication date) of the rows shown."""
-    shown = []
-    for model, kind, ids, others in [
-        (Condition, "condition", conditions, F("alternative_names")),
-        (Post, "article", articles, Value("", output_field=TextField())),
-    ]:
-        moment = F("published_at") if model is Post else Value(None, DateTimeField())
-        shown.append(
-            model.objects.published(at=now)
-            .filter(pk__in=ids)
-            .annotate(
-                kind=Value(kind), headline=_headline(model, query), others=others, moment=moment
-            )
-            .values_list("kind", "pk", "slug", "summary", "headline", "others", "moment")
-            .order_by()
-        )
-    return shown[0].union(shown[1], all=True).order_by()
-
-
-_compiled: dict[tuple, Prepared] = {}
-
-
-def _prepared(build) -> Prepared:
-    """`build` compiled once per process, and again if the bounds it bakes in change."""
-    key = (build, MAX_RESULTS, HEADING_CANDIDATES, BODY_CANDIDATES, SNIPPET_WINDOW)
-    if key not in _compiled:
-        _compiled[key] = Prepared(build)
-    return _compiled[key]
-
-
-def _headline(model, query: str) -> RawSQL:
-    """`ts_headline` over SNIPPET_WINDOW characters of the text, not all of it (a condition
-    page's text is 4.5 kB on average, and quoting it whole cost 0.5 ms a row).
+def _headline(alias: str) -> str:
+    """`ts_headline` of row `alias` over SNIPPET_WINDOW characters of its text, not all of it
+    (a condition page's text is 4.5 kB on average, and quoting it whole cost 0.5 ms a row).
 
     The window ends a third of its length past the first place where every searched word
     found in the text has appeared at least once (each word looked for as its stem, such as
@@ -253,12 +168,10 @@ def _headline(model, query: str) -> RawSQL:
     the passage holding the most of them; it starts at a whole word. A word whose stem is not
     in the text as written (a stem ending in "i" for a word ending in "y") is not looked for;
     with none found, the window is the start of the text."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    text = f"{table}.search_text"
+    text = f"{alias}.search_text"
     first_seen = (
         f"max(least(nullif(strpos({text}, lexeme), 0), nullif(strpos({text}, initcap(lexeme)), 0)))"
     )
-    lexemes = "unnest(tsvector_to_array(to_tsvector('pg_catalog.english', %s))) AS lexeme"
     start = f"greatest(0, coalesce({first_seen}, 0) - {SNIPPET_WINDOW * 2 // 3})"
     # From the character before the window's start, dropping what comes before a space: the
     # window then begins with a whole word.
@@ -266,12 +179,102 @@ def _headline(model, query: str) -> RawSQL:
         f"CASE WHEN s.start = 0 THEN left({text}, {SNIPPET_WINDOW}) "
         rf"ELSE regexp_replace(substr({text}, s.start, {SNIPPET_WINDOW}), '^\S*\s', '') END"
     )
-    options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12"
-    return RawSQL(  # noqa: S611
-        f"(SELECT ts_headline('pg_catalog.english', {window}, {TSQUERY}, %s) "  # noqa: S608
-        f"FROM (SELECT {start} AS start FROM {lexemes}) AS s)",
-        [query, options, query],
+    return (
+        f"(SELECT ts_headline('pg_catalog.english', {window}, {TSQUERY}, %(options)s) "  # noqa: S608
+        f"FROM (SELECT {start} AS start FROM words) AS s)"
     )
+
+
+TSQUERY = "websearch_to_tsquery('pg_catalog.english', %(query)s::text)"
+PUBLISHED = "{0}.status = 'published' AND {0}.published_at <= %(now)s"
+ORDER = "tier, rank DESC, kind DESC, title, id"
+
+
+@functools.cache
+def search_sql(heading: int, body: int, conditions: int) -> str:
+    """The whole search, one statement (module docstring), for these candidate bounds. Only
+    constants are formatted in; the query text, the time and the page are bound parameters."""
+    return f"""
+WITH words AS (
+  SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('pg_catalog.english', %(query)s::text)))
+    AS lexeme
+),
+candidates (kind, id, tier) AS (
+  (SELECT 'condition', c.id, 0 FROM conditions_condition c
+    WHERE {PUBLISHED.format("c")} AND c.heading_vector @@ {TSQUERY}
+    ORDER BY c.name LIMIT {conditions})
+  UNION ALL
+  (SELECT 'condition', c.id, 1 FROM conditions_condition c
+    WHERE {PUBLISHED.format("c")} AND c.search_vector @@ {TSQUERY}
+      AND NOT c.heading_vector @@ {TSQUERY}
+    ORDER BY c.name LIMIT {conditions})
+  UNION ALL
+  (SELECT 'article', p.id, 0 FROM (
+      SELECT DISTINCT newest.post_id FROM words, LATERAL (
+        SELECT t.post_id FROM blog_post_heading_term t
+        WHERE t.lexeme = words.lexeme AND t.published_at <= %(now)s
+        ORDER BY t.published_at DESC LIMIT {heading}
+      ) AS newest
+    ) AS found JOIN blog_post p ON p.id = found.post_id
+    WHERE {PUBLISHED.format("p")} AND p.heading_vector @@ {TSQUERY}
+    ORDER BY p.published_at DESC, p.id DESC LIMIT {heading})
+  UNION ALL
+  (SELECT 'article', p.id, 1 FROM blog_post p
+    WHERE p.in_search_window AND {PUBLISHED.format("p")} AND p.search_vector @@ {TSQUERY}
+      AND NOT p.heading_vector @@ {TSQUERY}
+    ORDER BY p.published_at DESC, p.id DESC LIMIT {body})
+),
+ranked AS (
+  SELECT k.kind, k.id, k.tier, c.name AS title,
+    ts_rank(CASE k.tier WHEN 0 THEN c.heading_vector ELSE c.search_vector END, {TSQUERY}) AS rank
+  FROM candidates k JOIN conditions_condition c ON c.id = k.id WHERE k.kind = 'condition'
+  UNION ALL
+  SELECT k.kind, k.id, k.tier, p.title,
+    ts_rank(CASE k.tier WHEN 0 THEN p.heading_vector ELSE p.search_vector END, {TSQUERY})
+  FROM candidates k JOIN blog_post p ON p.id = k.id WHERE k.kind = 'article'
+  ORDER BY {ORDER} LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT r.kind, r.id, r.tier, r.title, r.rank, c.slug, c.summary, {_headline("c")},
+  c.alternative_names, NULL::timestamptz
+FROM ranked r JOIN conditions_condition c ON c.id = r.id WHERE r.kind = 'condition'
+UNION ALL
+SELECT r.kind, r.id, r.tier, r.title, r.rank, p.slug, p.summary, {_headline("p")}, '',
+  p.published_at
+FROM ranked r JOIN blog_post p ON p.id = r.id WHERE r.kind = 'article'
+ORDER BY {ORDER}
+"""  # noqa: S608
+
+
+def _postgres(query: str, offset: int) -> list["Result"]:
+    """A page of results and one more (to know whether a next page exists)."""
+    rows = prepared.run(
+        search_sql(HEADING_CANDIDATES, BODY_CANDIDATES, CONDITION_CANDIDATES),
+        {
+            "query": query,
+            "now": timezone.now(),
+            "limit": PAGE_SIZE + 1,
+            "offset": offset,
+            "options": f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12",
+        },
+    )
+    urls = {kind: _url_maker(name) for kind, name in URL_NAMES.items()}
+    words = terms(query)
+    results = []
+    for kind, _pk, tier, title, rank, slug, summary, headline, others, moment in rows:
+        snippet = _marked(headline) if START in headline else _snippet("", summary, words)
+        results.append(
+            Result(
+                kind,
+                title,
+                urls[kind](slug),
+                snippet,
+                rank,
+                alternative_names=others,
+                published_at=moment,
+                tier=tier,
+            )
+        )
+    return results
 
 
 def _url_maker(name: str):
@@ -280,37 +283,15 @@ def _url_maker(name: str):
     return lambda slug: f"{prefix}{slug}{suffix}"
 
 
-def _pg_candidates(query: str, now, since) -> Q:
-    """The bounded set of articles to rank: newest heading matches and newest body matches,
-    as a UNION of two index scans (with OR, PostgreSQL read every article to test it)."""
-    # Unqualified columns: the subqueries read one table, whose alias Django renames.
-    in_heading = RawSQL(f"{HEADING} @@ {TSQUERY}", [query], BooleanField())  # noqa: S611
-    anywhere = RawSQL(f"search_vector @@ {TSQUERY}", [query], BooleanField())  # noqa: S611
-    heading = _newest(in_heading, HEADING_CANDIDATES, at=now)
-    body = _newest(anywhere, BODY_CANDIDATES, since=since, at=now)
-    return Q(pk__in=heading.union(body, all=True))
-
-
-def _newest(condition, limit: int, since=None, at=None):
-    newest = Post.objects.published(at=at).filter(condition).order_by("-published_at", "-pk")
-    if since is not None:
-        newest = newest.filter(published_at__gte=since)
+def _newest(condition, limit: int, window=False):
+    newest = Post.objects.published().filter(condition).order_by("-published_at", "-pk")
+    if window:
+        newest = newest.filter(in_search_window=True)
     return newest.values("pk")[:limit]
 
 
-def body_window_start():
-    """The start of the newest months holding BODY_WINDOW articles (None: fewer than that)."""
-    total, years = 0, set()
-    for month, count in archive.stored_months(years=50):
-        years.add(month.year)
-        total += count
-        if total >= BODY_WINDOW:
-            return archive.month_start(month)
-    # Fewer articles than that, or spread over more than fifty years: the oldest month read.
-    return archive.month_start(month) if len(years) == 50 else None
-
-
-def _fallback(query: str) -> list[Result]:
+def _fallback(query: str) -> list["Result"]:
+    """SQLite: the same tiers and bounds, from LIKE; every result, best first."""
     words = terms(query)
     results = []
     for model, title, others, kind in [
@@ -322,8 +303,8 @@ def _fallback(query: str) -> list[Result]:
         rank = Value(0.0)
         for word in words:
             in_others = Q()
-            for field in others:
-                in_others |= Q(**{f"{field}__icontains": word})
+            for name in others:
+                in_others |= Q(**{f"{name}__icontains": word})
             in_title = Q(**{f"{title}__icontains": word})
             in_body = Q(search_text__icontains=word)
             match &= in_title | in_others | in_body
@@ -335,21 +316,27 @@ def _fallback(query: str) -> list[Result]:
                 + Case(When(in_others, then=Value(0.4)), default=Value(0.0))
                 + Case(When(in_body, then=Value(0.2)), default=Value(0.0))
             )
+        heading_tier = Case(When(in_heading, then=Value(0)), default=Value(1))
         if model is Post:
             # SQLite cannot limit inside a UNION; it answers this OR with two rowid lookups.
-            since = body_window_start()
             match = Q(pk__in=_newest(in_heading, HEADING_CANDIDATES)) | Q(
-                pk__in=_newest(match, BODY_CANDIDATES, since=since)
+                pk__in=_newest(match & ~in_heading, BODY_CANDIDATES, window=True)
             )
+            rows = model.objects.published().filter(match)
+        else:
+            rows = model.objects.published().filter(match)
         rows = (
-            model.objects.published()
-            .filter(match)
-            .annotate(rank=rank)
-            .order_by("-rank", "-published_at")
-            .values(title, "slug", "search_text", "published_at", "rank", *others)
-        )[:MAX_RESULTS]
+            rows.annotate(rank=rank, tier=heading_tier)
+            .order_by("tier", title)
+            .values(title, "slug", "search_text", "published_at", "rank", "tier", *others)
+        )
         url = _url_maker(URL_NAMES[kind])
+        per_tier = {0: 0, 1: 0}
         for row in rows:
+            if model is Condition:
+                per_tier[row["tier"]] += 1
+                if per_tier[row["tier"]] > CONDITION_CANDIDATES:
+                    continue
             results.append(
                 Result(
                     kind,
@@ -359,8 +346,10 @@ def _fallback(query: str) -> list[Result]:
                     row["rank"],
                     alternative_names=row.get("alternative_names", ""),
                     published_at=row["published_at"] if kind == "article" else None,
+                    tier=row["tier"],
                 )
             )
+    results.sort(key=lambda r: (r.tier, -r.rank, r.kind != "condition", r.title))
     return results
 
 

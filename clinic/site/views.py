@@ -57,9 +57,9 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.normalise(self.request.GET.get("q", ""))
-        results = search.search(query) if query else []
-        context = {"query": query, "results": results}
-        if query and not results:
+        page = search.search(query, _page_number(self.request)) if query else search.Page([])
+        context = {"query": query, "page": page, "results": page.results}
+        if query and not page.results and page.number == 1:
             conditions = Condition.objects.published().only("name", "slug", "alternative_names")
             by_name = {}
             for condition in conditions:
@@ -69,6 +69,12 @@ class SearchView(TemplateView):
                 (name, by_name[name]) for name in search.suggestions(query, list(by_name))
             ]
         return super().get_context_data(**context, **kwargs)
+
+
+def _page_number(request) -> int:
+    """`?page=N` as a number from 1; anything else is the first page."""
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() and 0 < len(value) < 4 else 1
 
 
 def shared_preview(request, value):

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from blog import search_window
+from blog.models import Post
 from clinic.pages.publishing import Status
 from clinic.site import search
 from tests import factories
@@ -52,7 +54,7 @@ def test_title_ranks_above_summary_above_body(client, db):
     body = factories.PostFactory(title="Sleep", summary="Rest.", body="Needles and **migraine**.")
     summary = factories.PostFactory(title="Headaches", summary="About migraine.", body="Text.")
     title = factories.PostFactory(title="Migraine explained", summary="Rest.", body="Text.")
-    titles = [result.title for result in search.search("migraine")]
+    titles = [result.title for result in search.search("migraine").results]
     assert titles == [title.title, summary.title, body.title]
 
 
@@ -109,20 +111,19 @@ def test_only_published_content_is_found(client, db, fields):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_search_query_count_is_constant(client, db, django_assert_num_queries, count):
-    """Guards an N+1 per result (authors, conditions, snippets): the body window's start (the
-    monthly counts), then on PostgreSQL both kinds ranked in one query and the rows shown read
-    in another (on SQLite conditions, then articles), and the settings."""
+    """Guards an N+1 per result (authors, conditions, snippets): on PostgreSQL the whole search
+    is one statement (on SQLite conditions, then articles), then the settings."""
     factories.PostFactory.create_batch(count, body="About acupuncture.")
     factories.ConditionFactory.create_batch(count, overview="About acupuncture.")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         response = get(client, "acupuncture")
-    assert response.content.decode().count('class="result"') == min(2 * count, 30)
+    assert response.content.decode().count('class="result"') == min(2 * count, search.PAGE_SIZE)
 
 
 def test_no_results_query_count(client, back_pain, django_assert_num_queries):
-    """On PostgreSQL both kinds are ranked in one query, and with nothing found no row is read;
-    on SQLite each kind is asked apart. Then the suggestions' conditions and the settings."""
-    with django_assert_num_queries(4 if connection.vendor == "postgresql" else 5):
+    """The search (one statement on PostgreSQL, one per kind on SQLite), the suggestions'
+    conditions and the settings."""
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 4):
         assert get(client, "zzzz").status_code == 200
 
 
@@ -176,7 +177,7 @@ def test_search_ranks_a_bounded_set_and_still_finds_the_best_match(db, monkeypat
             body="Needles and migraine.",
             published_at=now - datetime.timedelta(days=day + 1),
         )
-    titles = [result.title for result in search.search("migraine")]
+    titles = [result.title for result in search.search("migraine").results]
     assert titles[0] == best.title
     # The best match, then the newest three body matches; older body matches are not ranked.
     assert len(titles) == 1 + 3
@@ -187,21 +188,22 @@ def test_search_ranks_a_bounded_set_and_still_finds_the_best_match(db, monkeypat
 def test_body_matches_come_from_the_newest_articles_heading_matches_from_all(
     client, db, monkeypatch
 ):
-    """Only the newest BODY_WINDOW articles (whole months) are searched for words in the body
-    alone; an old article with the words in its title is still found."""
-    monkeypatch.setattr(search, "BODY_WINDOW", 3)
+    """Only the newest WINDOW articles (kept on save) are searched for words in the body alone;
+    an old article with the words in its title is still found."""
+    monkeypatch.setattr(search_window, "WINDOW", 3)
     now = timezone.now()
     old = now - datetime.timedelta(days=400)
     factories.PostFactory(title="Old title about moxibustion", published_at=old)
     factories.PostFactory(title="Old body match", body="Moxibustion inside.", published_at=old)
     for n in range(3):
         factories.PostFactory(title=f"Recent {n}", body="Moxibustion again.", published_at=now)
-    titles = [result.title for result in search.search("moxibustion")]
+    titles = [result.title for result in search.search("moxibustion").results]
     assert "Old title about moxibustion" in titles
     assert {"Recent 0", "Recent 1", "Recent 2"} <= set(titles)
     assert "Old body match" not in titles
-    monkeypatch.setattr(search, "BODY_WINDOW", 10)  # the control: within the window, found
-    assert "Old body match" in [result.title for result in search.search("moxibustion")]
+    monkeypatch.setattr(search_window, "WINDOW", 10)  # the control: within the window, found
+    search_window.update()
+    assert "Old body match" in [result.title for result in search.search("moxibustion").results]
 
 
 FILLER = " ".join(f"word{n}" for n in range(700))  # about 5,600 characters
@@ -246,12 +248,12 @@ def test_snippet_of_a_word_only_in_the_heading_is_the_marked_summary(client, db)
 
 
 def test_equal_ranks_put_condition_pages_first_then_titles(db, monkeypatch):
-    """Also when choosing which results make the cut (here the best two of four)."""
-    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    """Also when choosing which results make the page (here the best two of four)."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
     for title in ["Moxibustion B", "Moxibustion A"]:
         factories.PostFactory(title=title, summary="Same.", body="Same.")
         factories.ConditionFactory(name=title, summary="Same.", overview="Same.")
-    results = [(result.kind, result.title) for result in search.search("moxibustion")]
+    results = [(result.kind, result.title) for result in search.search("moxibustion").results]
     assert results == [("condition", "Moxibustion A"), ("condition", "Moxibustion B")]
 
 
@@ -273,3 +275,131 @@ def test_titles_and_other_names_are_escaped(client, db):
     html = get(client, "moxibustion").content.decode()
     assert "Moxa &amp; &quot;needles&quot; &lt;b&gt;</a>" in html
     assert "also called &lt;i&gt;moxa&lt;/i&gt; &amp; &quot;heat&quot;</p>" in html
+
+
+def result_titles(html):
+    return re.findall(r'<h2 class="result-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_results_come_a_page_at_a_time(client, db):
+    now = timezone.now()
+    for n in range(12):
+        factories.PostFactory(
+            title=f"Moxibustion note {n:02d}", published_at=now - datetime.timedelta(days=n)
+        )
+    first = get(client, "moxibustion").content.decode()
+    assert result_titles(first) == [f"Moxibustion note {n:02d}" for n in range(10)]
+    assert '<p class="result-count" role="status">Results 1\u201310</p>' in first
+    assert '<a href="?q=moxibustion&amp;page=2" rel="next">More results</a>' in first
+    assert 'rel="prev"' not in first
+
+    response = client.get(reverse("clinic:search"), {"q": "moxibustion", "page": "2"})
+    second = response.content.decode()
+    assert result_titles(second) == ["Moxibustion note 10", "Moxibustion note 11"]
+    assert '<p class="result-count" role="status">Results 11\u201312</p>' in second
+    assert '<ol class="results" start="11">' in second
+    assert '<a href="?q=moxibustion" rel="prev">Previous results</a>' in second
+    assert 'rel="next"' not in second
+    assert "<title>Search: moxibustion, page 2 ·" in second
+
+
+@pytest.mark.parametrize("page", ["3", "31", "999"])
+def test_a_page_past_the_results_says_so(client, db, page):
+    factories.PostFactory(title="Moxibustion note")
+    response = client.get(reverse("clinic:search"), {"q": "moxibustion", "page": page})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert result_titles(html) == []
+    assert "No more results for “moxibustion”." in html
+    assert '<a href="?q=moxibustion">Back to the first results</a>' in html
+    assert "We found nothing" not in html
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "", "99999"])
+def test_a_bad_page_number_shows_the_first_page(client, db, page):
+    factories.PostFactory(title="Moxibustion note")
+    response = client.get(reverse("clinic:search"), {"q": "moxibustion", "page": page})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert result_titles(html) == ["Moxibustion note"]
+    assert '<p class="result-count" role="status">1 result</p>' in html
+
+
+def test_heading_matches_outrank_body_matches_however_often_the_word_appears(db):
+    factories.PostFactory(title="Sleep", summary="Rest.", body="Migraine. " * 40)
+    factories.ConditionFactory(name="Tension", summary="Rest.", overview="Migraine. " * 40)
+    factories.PostFactory(title="Headaches", summary="About migraine.", body="Text.")
+    results = search.search("migraine").results
+    assert [(result.title, result.tier) for result in results] == [
+        ("Headaches", 0),
+        ("Tension", 1),
+        ("Sleep", 1),
+    ]
+
+
+def window(*posts):
+    """Which of these articles are in search's window, as stored."""
+    stored = dict(
+        Post.objects.filter(pk__in=[p.pk for p in posts]).values_list("pk", "in_search_window")
+    )
+    return [stored[p.pk] for p in posts]
+
+
+def test_the_search_window_follows_publication(db, monkeypatch):
+    """The newest WINDOW live articles and every scheduled one, kept as articles are
+    published, unpublished, re-dated and deleted."""
+    monkeypatch.setattr(search_window, "WINDOW", 2)
+    now = timezone.now()
+    old, middle, new = (
+        factories.PostFactory(published_at=now - datetime.timedelta(days=days))
+        for days in (30, 20, 10)
+    )
+    draft = factories.PostFactory(status=Status.DRAFT, published_at=None)
+    assert window(old, middle, new, draft) == [False, True, True, False]
+    scheduled = factories.PostFactory(published_at=now + datetime.timedelta(days=3))
+    assert window(old, middle, new, scheduled) == [False, True, True, True]
+    new.status = Status.UNPUBLISHED
+    new.save()
+    assert window(old, middle, new) == [True, True, False]
+    old.published_at = now - datetime.timedelta(days=400)
+    old.save()
+    assert window(old, middle) == [True, True]  # still among the newest two live ones
+    middle.delete()
+    new.status = Status.PUBLISHED
+    new.save()
+    assert window(old, new, scheduled) == [True, True, True]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's heading words")
+def test_heading_words_follow_the_article(db, monkeypatch):
+    """Words in a heading are found among all articles, however old, through the heading words
+    table its triggers keep: renamed, unpublished and deleted articles are not found by the
+    words they no longer have."""
+    monkeypatch.setattr(search_window, "WINDOW", 1)
+    now = timezone.now()
+    old = factories.PostFactory(
+        title="Cupping explained", body="Text.", published_at=now - datetime.timedelta(days=900)
+    )
+    factories.PostFactory(title="Newer", body="Cupping too.", published_at=now)
+    assert window(old) == [False]
+
+    def found(words):
+        return [result.title for result in search.search(words).results]
+
+    assert found("cupping") == ["Cupping explained", "Newer"]
+    old.title = "Gua sha explained"
+    old.save()
+    assert found("cupping") == ["Newer"]
+    assert found("gua sha") == ["Gua sha explained"]
+    old.status = Status.UNPUBLISHED
+    old.save()
+    assert found("gua sha") == []
+    old.status = Status.PUBLISHED
+    old.save()
+    assert found("gua sha") == ["Gua sha explained"]
+    pk = old.pk
+    old.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM blog_post_heading_term WHERE post_id = %s", [pk])
+        assert cursor.fetchone() == (0,)
+    assert found("gua sha") == []
