@@ -8,9 +8,13 @@ of them returns every match of a common word (39,000 of 100,000 articles for "pa
 newest can be chosen. Words in the title or summary are found among all articles (see
 clinic/site/search.py).
 
-The flags change with an article's status or date and when one is deleted (signals below), and
-after bulk writes that send none (`update()`, called by `archive.rebuild()`).
+The flags change with an article's status or date and when one is deleted (signals below; once
+at the end of an import, `updated_once()`), and after bulk writes that send none (`update()`,
+called by `archive.rebuild()`).
 """
+
+import contextlib
+import contextvars
 
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -36,21 +40,48 @@ def update(Post=None) -> None:  # the model, or a migration's
     Post.objects.filter(inside, in_search_window=False).update(in_search_window=True)
 
 
+_deferred = contextvars.ContextVar("search_window_deferred", default=None)
+
+
+@contextlib.contextmanager
+def updated_once():
+    """Saves inside the block note that the window may have moved, and it is set once at the
+    end (an import of many articles)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    moved = []
+    token = _deferred.set(moved)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        if moved:
+            update()
+
+
+def _moved() -> None:
+    deferred = _deferred.get()
+    if deferred is None:
+        update()
+    else:
+        deferred.append(True)
+
+
 def _saved(sender, instance, created, update_fields=None, **kwargs):
     if archive.is_paused() or not archive.touches_counts(update_fields):
         return
     state = (instance.status, instance.published_at)
     # (status, published_at) as stored before the save, read by blog/archive.py's pre_save.
-    if state == getattr(instance, "_archive_old", None) or (
-        created and state[0] != Status.PUBLISHED
-    ):
+    unchanged = state == getattr(instance, "_archive_old", None)
+    if unchanged or (created and state[0] != Status.PUBLISHED):
         return
-    update()
+    _moved()
 
 
 def _deleted(sender, instance, **kwargs):
     if instance.in_search_window and not archive.is_paused():
-        update()
+        _moved()
 
 
 def connect():

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from blog import page_html, related
+from blog import page_html, related, search_window
 from blog.models import Post, Tag
 from clinic.citations.identifiers import normalise_title
 from clinic.citations.style import format_references
@@ -507,9 +507,10 @@ def run(
     writer.progress, writer.total = progress, total
     fetcher = image_import.Fetcher() if options.fetch_images else None
     comments = []
-    # Each article's related list and stored HTML are worked out once, when every item is
-    # written, instead of on each of its saves (blog.related, blog.page_html).
-    with page_html.deferred():
+    # Each article's related list, stored HTML and search's window are worked out once, when
+    # every item is written, instead of on each of its saves (blog.related, blog.page_html,
+    # blog.search_window).
+    with page_html.deferred(), search_window.updated_once():
         with related.refreshed_once():
             for item in items:
                 if item.kind == readers.COMMENT:
