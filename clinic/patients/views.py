@@ -11,10 +11,11 @@ from django.core import signing
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from clinic.lib.filled import Filled
 from clinic.patients import services, spam
 from clinic.patients.forms import ContactForm, QuestionForm
 from clinic.practice import info
@@ -104,9 +105,20 @@ def question_form():
 # address. Rendering Django's field layout was a third of an article page's template time, so
 # it is rendered once per process with markers, which each page view replaces.
 QUESTION_PART = "<!--clinic:question-part-->"
-_STAMP_MARK = "clinic-question-form-stamp"
-_TOKEN_MARK = "clinic-question-form-token"  # noqa: S105 (a marker, not a secret)
-_question_parts: dict[bool, str] = {}
+# The address is reversed with the token's marker as its token: a signed value's characters
+# (letters, digits, "-", "_", ":") are never quoted, so the token simply takes its place.
+_MARKERS = {"stamp": "clinic-question-form-stamp", "token": "clinic-question-form-token"}
+
+
+def _render_open(markers):
+    form = question_form()
+    form.initial[spam.STARTED] = markers["stamp"]
+    context = {"form": form, "token": markers["token"]}
+    return render_to_string("patients/question_open.html", context)
+
+
+_QUESTION_OPEN = Filled(_render_open, _MARKERS)
+_QUESTION_CLOSED = Filled(lambda markers: render_to_string("patients/question_closed.html"), {})
 
 
 def question_part_html(page) -> SafeString:
@@ -119,18 +131,6 @@ def question_part(is_open: bool, token: str) -> SafeString:
     """question_part_html() from what it depends on: whether questions are open, and the page's
     token (page_token(), which may have been made earlier: it names the page and does not
     expire)."""
-    html = _question_parts.get(is_open)
-    if html is None:
-        if is_open:
-            form = question_form()
-            form.initial[spam.STARTED] = _STAMP_MARK
-            context = {"form": form, "token": _TOKEN_MARK}
-            html = render_to_string("patients/question_open.html", context)
-        else:
-            html = render_to_string("patients/question_closed.html")
-        _question_parts[is_open] = html
-    if is_open:
-        # The address is reversed with the marker as its token: a signed value's characters
-        # (letters, digits, "-", "_", ":") are never quoted, so the token simply takes its place.
-        html = html.replace(_STAMP_MARK, spam.form_stamp()).replace(_TOKEN_MARK, token)
-    return mark_safe(html)  # our own templates' output and two signed values
+    if not is_open:
+        return _QUESTION_CLOSED.fill()
+    return _QUESTION_OPEN.fill(stamp=spam.form_stamp(), token=token)

@@ -50,6 +50,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Post
 from clinic.lib import prepared
+from clinic.lib.filled import Filled
 from conditions.models import Condition
 
 MAX_QUERY_LENGTH = 200
@@ -112,27 +113,18 @@ class Result:
     def html(self) -> SafeString:
         """The result's list item: clinic/search_result.html rendered once per process with
         markers, filled here (the template's for loop cost more than the search's Python)."""
-        values = {
-            "url": escape(self.url),
-            "title": escape(self.title),
-            "meta": self.meta,
-            "snippet": self.snippet,
-        }
-        return mark_safe(_MARKER.sub(lambda found: values[found.group(1)], _result_html()))
+        return RESULT_HTML.fill(
+            url=escape(self.url),
+            title=escape(self.title),
+            meta=self.meta,
+            snippet=self.snippet,
+        )
 
 
-# Where each field's value goes in a result's HTML: its name between private-use characters.
-_FIELDS = ("url", "title", "meta", "snippet")
-_MARKER = re.compile("\ue010(" + "|".join(_FIELDS) + ")\ue010")
-_result_template: list[str] = []
-
-
-def _result_html() -> str:
-    if not _result_template:
-        markers = {name: mark_safe(f"\ue010{name}\ue010") for name in _FIELDS}
-        html = render_to_string("clinic/search_result.html", markers)
-        _result_template.append(html.rstrip("\n"))
-    return _result_template[0]
+RESULT_HTML = Filled(
+    lambda markers: render_to_string("clinic/search_result.html", markers).rstrip("\n"),
+    {name: Filled.marker(name) for name in ("url", "title", "meta", "snippet")},
+)
 
 
 def normalise(query: str) -> str:
