@@ -194,14 +194,6 @@ class _Reader:
         return instances
 
 
-def run(sql: str, params: dict, using: str = "default") -> list[tuple]:
-    """The rows of one hand-written statement (`%(name)s` parameters), prepared on PostgreSQL
-    as `Prepared`'s are: for a query no queryset can say, such as clinic/site/search.py's."""
-    with _cursor(connections[using]) as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _cursor(connection):
     """Django's cursor (counted, logged, errors wrapped) over one that prepares its statements
     on PostgreSQL."""

@@ -20,11 +20,13 @@ names B, text C) and `heading_vector` (its A and B part), kept by triggers, with
 articles also have `blog_post_heading_term` (a row per word of a live article's heading, with
 its date: the newest articles with a word are the first rows of a B-tree) and a GIN index over
 the window's rows only (migration blog 0014). Queries use `websearch_to_tsquery`, rank with
-`ts_rank` and quote with `ts_headline`. The whole search is one statement (`search_sql()`),
-prepared once per connection: choose the candidates, rank them, keep one page, and quote only
-that page's rows, from a window of SNIPPET_WINDOW characters around the first place the words
-appear (`_headline`): quoting a condition page's whole text (4.5 kB on average) cost half a
-millisecond a row.
+`ts_rank` and quote with `ts_headline`. The whole search is one statement (`search_sql()`):
+choose the candidates, rank them, keep one page, and quote only that page's rows, from a window
+of SNIPPET_WINDOW characters around the first place the words appear (`_headline`): quoting a
+condition page's whole text (4.5 kB on average) cost half a millisecond a row. It is planned
+for each search, with its words: as a prepared statement, PostgreSQL's generic plan (made
+without knowing how common the words are) took 13 ms where a plan for the words takes 3 at
+100,000 articles, planning included (docs/performance.md).
 
 On SQLite the same tiers come from LIKE over the stored fields: every word must appear
 somewhere; a word in the title counts most, then summary or other names, then the text.
@@ -49,7 +51,6 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Post
-from clinic.lib import prepared
 from clinic.lib.filled import Filled
 from conditions.models import Condition
 
@@ -58,9 +59,9 @@ MAX_TERMS = 8
 PAGE_SIZE = 10
 # Pages beyond this are not offered (the candidates fill about 25 at most).
 MAX_PAGE = 30
-HEADING_CANDIDATES = 100
-BODY_CANDIDATES = 100
-CONDITION_CANDIDATES = 50
+HEADING_CANDIDATES = 60
+BODY_CANDIDATES = 60
+CONDITION_CANDIDATES = 20
 SNIPPET_WORDS = 30
 # Characters of the text that `ts_headline` reads for a result's snippet (see _headline).
 SNIPPET_WINDOW = 400
@@ -239,16 +240,20 @@ ORDER BY {ORDER}
 
 def _postgres(query: str, offset: int) -> list["Result"]:
     """A page of results and one more (to know whether a next page exists)."""
-    rows = prepared.run(
-        search_sql(HEADING_CANDIDATES, BODY_CANDIDATES, CONDITION_CANDIDATES),
-        {
-            "query": query,
-            "now": timezone.now(),
-            "limit": PAGE_SIZE + 1,
-            "offset": offset,
-            "options": f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12",
-        },
-    )
+    sql = search_sql(HEADING_CANDIDATES, BODY_CANDIDATES, CONDITION_CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "query": query,
+                "now": timezone.now(),
+                "limit": PAGE_SIZE + 1,
+                "offset": offset,
+                "options": f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, "
+                "MinWords=12",
+            },
+        )
+        rows = cursor.fetchall()
     urls = {kind: _url_maker(name) for kind, name in URL_NAMES.items()}
     words = terms(query)
     results = []
