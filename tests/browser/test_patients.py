@@ -138,3 +138,38 @@ def test_text_at_200_percent_fits_a_phone(browser, live_server, demo):
             too_wide[name] = width
     context.close()
     assert too_wide == {}
+
+
+def test_patient_pages_through_search_results_on_a_phone_without_javascript(
+    browser, live_server, demo
+):
+    """Ten results a page: "More results" and "Previous results" are plain links, the list
+    numbers go on, axe finds nothing on a later page, and nothing is wider than the phone."""
+    from tests import factories
+
+    for n in range(13):
+        factories.PostFactory(title=f"Moxibustion and warmth, part {n + 1}")
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.locator("#header-q").fill("moxibustion")
+    page.locator("#header-q").press("Enter")
+    page.wait_for_url("**/search/?q=moxibustion")
+    expect(page.locator(".result-count")).to_have_text("Results 1\u201310")
+    expect(page.locator(".result-title")).to_have_count(10)
+    page.get_by_role("link", name="More results").click()
+    page.wait_for_url("**/search/?q=moxibustion&page=2")
+    expect(page.locator(".result-count")).to_have_text("Results 11\u201313")
+    expect(page.locator(".result-title")).to_have_count(3)
+    expect(page.locator("ol.results")).to_have_attribute("start", "11")
+    expect(page.get_by_role("link", name="More results")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 375, "height": 812}).new_page()
+    phone.goto(f"{live_server.url}/search/?q=moxibustion&page=2")
+    assert violations(phone) == []
+    phone.get_by_role("link", name="Previous results").click()
+    phone.wait_for_url("**/search/?q=moxibustion")
+    expect(phone.locator(".result-title")).to_have_count(10)
+    phone.context.close()
