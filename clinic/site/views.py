@@ -74,7 +74,7 @@ class SearchView(TemplateView):
 def _page_number(request) -> int:
     """`?page=N` as a number from 1; anything else is the first page."""
     value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and 0 < len(value) < 4 else 1
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else 1
 
 
 def shared_preview(request, value):

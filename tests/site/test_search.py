@@ -315,7 +315,7 @@ def test_a_page_past_the_results_says_so(client, db, page):
     assert "We found nothing" not in html
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "", "99999"])
+@pytest.mark.parametrize("page", ["0", "-1", "x", "1.5", "", "99999", "\u00b2", "\x00", "1" * 3000])
 def test_a_bad_page_number_shows_the_first_page(client, db, page):
     factories.PostFactory(title="Moxibustion note")
     response = client.get(reverse("clinic:search"), {"q": "moxibustion", "page": page})
