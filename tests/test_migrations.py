@@ -52,7 +52,8 @@ def test_search_migrations_apply_over_existing_content():
         found = manage(
             "shell",
             "-c",
-            "from clinic.site.search import search; print([r.title for r in search('lumbago').results])",
+            "from clinic.site.search import search; "
+            "print([r.title for r in search('lumbago').results])",
             env=env,
         )
         assert "Back pain" in found
