@@ -154,6 +154,14 @@ def align(text: str, expected: dict) -> list[str] | None:
             mark(_find(low, str(expected[key])), "id", overwrite=True)
     if expected.get("URL"):
         mark(_find(low, expected["URL"]), "url", overwrite=True)
+    # Notes the made-up strings label as notes too: a guideline's series and code words, a
+    # register number's words, a version or licence, "Epub ...", "Erratum in: ...", "[updated
+    # ...]" and the GB/T 7714 document codes ("[J]"). Marked before the locator is searched, so
+    # that an erratum's volume or date is not taken for the reference's own.
+    after_title = (title_span or (0, 0))[1]
+    for match in _NOTE_SPAN_RE.finditer(text, after_title):
+        if all(c is None for c in chars[match.start() : match.end()]):
+            mark(match.span(), "note")
     # Locator: search after the container (or the title) for volume, issue, pages, number.
     anchor = (container_span or title_span or (0, 0))[1]
     date = (expected.get("issued") or {}).get("date-parts", [[None]])[0]
@@ -167,6 +175,10 @@ def align(text: str, expected: dict) -> list[str] | None:
             m2 = around.match(text, match.end())
             if m2 and len(date) > 1:
                 mark((m2.start(), m2.end()), "date")
+            # ... or before it ("Sep. 2007", "December 2020", "Oct. 1, 2014").
+            m3 = _MONTH_BEFORE_RE.search(text, 0, match.start())
+            if m3 and len(date) > 1 and all(c is None for c in chars[m3.start() : m3.end()]):
+                mark(m3.span(), "date")
     for key, label in (
         ("volume", "volume"),
         ("issue", "volume"),
@@ -197,6 +209,19 @@ def align(text: str, expected: dict) -> list[str] | None:
     return _token_labels(text, chars)
 
 
+_NOTE_SPAN_RE = re.compile(
+    r"\((?=(?:NICE|Clinical|Public health|SIGN) (?:guideline|publication))"
+    r"|\b(?:NICE|Clinical|Public health) guideline\b|\bQuality standard\b"
+    r"|\bSIGN (?:publication no\.|guideline)|\bNICE Clinical Guidelines, No\."
+    r"|\bAWMF-Reg(?:ister|\.)(?:-?Nr\.| Nr\.|nummer)?:?|\bRegisternummer:?"
+    r"|\bVersion \d+(?:\.\d+)*\b\.?|\bLicen[cs]e: [^.]*(?:\.\d[^.]*)*\."
+    r"|\bEpub(?: ahead of print)?(?: \d{4}(?: [A-Z][a-z]{2})?(?: \d{1,2})?)?\.?"
+    r"|\b(?:Erratum|Comment|Update) (?:in|of): .*?(?=\. PMID|\. Erratum|\. Update|$)"
+    r"|\[(?:updated|cited) [^\]]*\]|\[(?:J|M|D|C|R|S|Z|EB/OL|J/OL)\]"
+)
+_MONTH_BEFORE_RE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.?(?: \d{1,2},?)? $"
+)
 _EDITION_RE = re.compile(
     r"\(?\b\d+(?:st|nd|rd|th)\s(?:[\w ]{0,40}?\s)?(?:edn|ed|edition)\b\.?\)?", re.I
 )

@@ -42,6 +42,9 @@ UNSEEN4_REFERENCES = UNSEEN_REFERENCES.with_name("unseen4_references.jsonl")
 # A second development set (guideline, non-English and PubMed rows) written on 6 December for
 # tuning the model on its weakest groups; never trained on.
 DEV2_REFERENCES = DEV_REFERENCES.with_name("dev2_references.jsonl")
+# A third (APA, IEEE, PubMed, blog forms, guidelines, Chinese GB/T), written with the real
+# training strings of the third 6 December retraining; never trained on.
+DEV3_REFERENCES = DEV_REFERENCES.with_name("dev3_references.jsonl")
 
 
 def without_confidence(item):
@@ -305,6 +308,46 @@ def test_dev2_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     assert not [m for m in (training, synthetic) if "dev2" in inspect.getsource(m)]
 
 
+def test_dev3_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
+    # Failures show dev3's line numbers only (the held-out sets' rows are not to be read).
+    dev3 = load_labelled(DEV3_REFERENCES)
+    assert len(dev3) >= 35
+    assert {"apa", "ieee", "pubmed", "blog", "guideline"} <= {row["style"] for row in dev3}
+    others = (
+        UNSEEN_REFERENCES,
+        UNSEEN2_REFERENCES,
+        UNSEEN3_REFERENCES,
+        UNSEEN4_REFERENCES,
+        DEV_REFERENCES,
+        DEV2_REFERENCES,
+    )
+    for other in (*others, LABELLED_REFERENCES):
+        common = _papers_in_common(dev3, load_labelled(other))
+        assert not common, f"{other.name}: {common}"
+    # Nor, for a row without a title (the blog's "Name et al Journal" form), its year, volume
+    # and first page in the labelled training set.
+    def where(row):
+        item = row["expected"]
+        first = (item.get("page") or item.get("number") or "").split("-")[0]
+        year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+        return (_text(item.get("volume") or ""), first, str(year))
+
+    trained_at = {where(row) for row in load_labelled(LABELLED_REFERENCES)}
+    assert not [n for n, row in enumerate(dev3, start=1) if row["expected"].get("volume")
+                and where(row) in trained_at]
+    real = "\n".join(
+        _text(text) for text, _, group in training.all_sequences() if "synthetic" not in group
+    )
+    trained = [
+        number
+        for number, row in enumerate(dev3, start=1)
+        if len(row["expected"].get("title", "").split()) >= 4
+        and _text(crf.normalise(row["expected"]["title"])) in real
+    ]
+    assert not trained
+    assert not [m for m in (training, synthetic) if "dev3" in inspect.getsource(m)]
+
+
 # Every data file a held-out set must share no paper with (by normalised title or DOI).
 DATA_FILES = (
     UNSEEN_REFERENCES,
@@ -313,6 +356,7 @@ DATA_FILES = (
     UNSEEN4_REFERENCES,
     DEV_REFERENCES,
     DEV2_REFERENCES,
+    DEV3_REFERENCES,
     LABELLED_REFERENCES,
 )
 
