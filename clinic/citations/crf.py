@@ -266,6 +266,10 @@ def _is_cjk(ch: str) -> bool:
     return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
 
 
+def has_cjk(text: str) -> bool:
+    return any(_is_cjk(ch) for ch in text)
+
+
 def _shape(token: str) -> str:
     out = []
     for ch in token[:12]:

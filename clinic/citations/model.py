@@ -307,6 +307,22 @@ def _parse_one(text: str, tagged: list) -> dict:
 
     journal_text, p = first("journal")
     container_text, p2 = first("container")
+    gbt = _GBT_CODE_RE.search(journal_text or "")
+    if gbt and gbt.start() > 0 and "title" not in item:
+        # "针灸学研究进展[J]. 中国针灸": GB/T 7714's "[J]" closes the title.
+        item["title"] = _clean_title(journal_text[: gbt.start()])
+        confidence["title"] = min(p, DOUBTFUL - 0.01)
+        journal_text = journal_text[gbt.end() :]
+    gbt_note = " ".join(value for value, _ in by_label.get("note", []))
+    gbt = re.match(r"\s*([^.。]{2,60})[.。]\s*(.{2,300}?)" + _GBT_CODE_RE.pattern, gbt_note)
+    if gbt and "title" not in item and "author" not in item and crf.has_cjk(gbt.group(2)):
+        # "中华医学会风湿病学分会. 2018中国类风湿关节炎诊疗指南[J]." all read as a note.
+        authors, et_al = read_authors(gbt.group(1))
+        if authors:
+            item["author"] = authors
+            confidence["author"] = DOUBTFUL - 0.01
+        item["title"] = _clean_title(gbt.group(2))
+        confidence["title"] = DOUBTFUL - 0.01
     if journal_text and "title" not in item:
         # "Akupunktur und Kniegelenkarthrose. Dtsch Arztebl.": a title read as the journal.
         title, journal = _split_title_journal(journal_text)
@@ -439,7 +455,12 @@ def _parse_one(text: str, tagged: list) -> dict:
         item["issue"] = item.pop("volume")
         confidence["issue"] = confidence.pop("volume", 1.0)
     _group_author_in_title(item, confidence, by_label)
+    _gbt_journal_article(text, item, confidence)
+    registered = _register_number(text, item, confidence)
+    _group_cut_at_joining_word(item)
     item["type"] = _guess_type(item, by_label, note)
+    if registered and "container-title" not in item:
+        item["type"] = "report"
     if "title" not in item and "container-title" not in item and "author" not in item:
         # Nothing recognisable: keep the text, flagged, rather than lose it.
         item["title"] = _clean_title(text)
@@ -479,6 +500,104 @@ def _group_author_in_title(item: dict, confidence: dict, by_label: dict) -> None
     item["title"] = _clean_title(title)
 
 
+# A Chinese journal's reference list (GB/T 7714): "王雪苔, 刘炜宏. 针灸学研究进展[J]. 中国针灸,
+# 2001, 21(1): 1-4." A fixed shape, read whole when the model's fields disagree with it.
+_GBT_ARTICLE_RE = re.compile(
+    r"^\s*(?P<authors>[^.。\[\]]{1,200}?)[.。]\s*(?P<title>[^\[\]]{2,300}?)\s*\[J\]\s*[.。]\s*"
+    r"(?P<journal>[^,，\d]{2,60}?)\s*[,，]\s*(?P<year>(?:1[89]|20)\d\d)\s*[,，]\s*"
+    r"(?P<volume>\d{1,4})?\s*(?:\((?P<issue>[^)]{1,10})\))?\s*[:：]\s*"
+    r"(?P<pages>[A-Za-z]?\d+(?:\s?[-–]\s?[A-Za-z]?\d+)?)\s*[.。]?\s*$"
+)
+
+
+def _gbt_journal_article(text: str, item: dict, confidence: dict) -> None:
+    found = _GBT_ARTICLE_RE.match(text)
+    if not found or not crf.has_cjk(found.group("title")):
+        return
+    authors, et_al = read_authors(found.group("authors"))
+    fields = {
+        "author": authors,
+        "title": _clean_title(found.group("title")),
+        "issued": {"date-parts": [[int(found.group("year"))]]},
+        "volume": found.group("volume"),
+        "issue": found.group("issue"),
+        "page": _expand_pages(re.sub(r"\s", "", found.group("pages")).replace("–", "-")),
+    }
+    for key, value in fields.items():
+        if value and item.get(key) != value:
+            item[key] = value
+            confidence[key] = min(confidence.get(key, 1.0), DOUBTFUL + 0.01)
+    if et_al:
+        item.setdefault("custom", {})["et_al"] = True
+    journal = found.group("journal").strip()
+    if item.get("container-title") != journal and item.get("container-title-short") != journal:
+        item.pop("container-title-short", None)
+        _set_journal(item, journal)
+        confidence["container-title"] = DOUBTFUL + 0.01
+
+
+def _group_cut_at_joining_word(item: dict) -> None:
+    """ "Deutsche Gesellschaft für | Psychosomatische Medizin (DGPM). S3-Leitlinie ...": a group
+    author cut at a connecting word gets the capitalised first sentence of the title back."""
+    authors = item.get("author") or []
+    title = item.get("title") or ""
+    if len(authors) != 1 or "literal" not in authors[0] or not title:
+        return
+    group = authors[0]["literal"]
+    if not (re.search(r"\b(?:for|of|and|the|für|der|des|und|de|du)$", group)
+            and _looks_like_group(group)):
+        return
+    head, sep, rest = title.partition(". ")
+    words = head.split()
+    if sep and rest and len(words) <= 8 and all(
+        w[:1].isupper() or w[:2][-1:].isupper() or w in _GROUP_JOINING for w in words
+    ):
+        authors[0]["literal"] = f"{group} {head}"
+        item["title"] = rest
+
+
+# A German guideline's number in the AWMF register: "AWMF-Register Nr. 020-006",
+# "AWMF-Register-Nr.: nvl-007", "AWMF-Registernummer: 032/055OL", "AWMF-Reg.-Nr. 033-004".
+_REGISTER_RE = re.compile(
+    r"\bAWMF[- ]?Reg(?:ister)?\.?(?:[- ]?(?:Nr|No)\.?|nummer|number)?\s*:?\s*"
+    r"((?:[a-z]{2,4}-)?\d{3}(?:\s?[-/]\s?\d{3}[A-Za-z]{0,3})?)",
+    re.I,
+)
+_REGISTER_WORDS_RE = re.compile(
+    r"[.,]?\s*\bAWMF[- ]?Reg(?:ister)?\.?(?:[- ]?(?:Nr|No)\.?|nummer|number)?\s*:?\s*$", re.I
+)
+
+
+def _register_number(text: str, item: dict, confidence: dict) -> bool:
+    """The register number is the guideline's number, not its pages, issue or journal."""
+    found = _REGISTER_RE.search(text)
+    if not found:
+        return False
+    number = re.sub(r"\s", "", found.group(1))
+    digits = set(re.findall(r"\d+", number))
+    for key in ("page", "volume", "issue", "number"):
+        value = str(item.get(key, ""))
+        if value and set(re.findall(r"\d+", value)) <= digits:
+            item.pop(key)
+            confidence.pop(key, None)
+    item["number"] = number
+    confidence["number"] = 1.0
+    container = item.get("container-title", "")
+    if container and re.search(r"\bAWMF|\bRegister", container, re.I):
+        rest = _REGISTER_WORDS_RE.sub("", container).strip(" .,;:")
+        item.pop("container-title")
+        item.pop("container-title-short", None)
+        confidence.pop("container-title", None)
+        # "Therapie der Migräne. S1-Leitlinie. AWMF-Register": the guideline's class, read
+        # with the register, belongs to the title.
+        if rest and item.get("title"):
+            item["title"] = f"{item['title']}. {rest}"
+        elif rest:
+            item["title"] = rest
+            confidence["title"] = DOUBTFUL - 0.01
+    return True
+
+
 # "Coste, B. et al. Piezo1 and ...", "Treede, R.-D. & Zubieta, J.-K. Human brain ...": the
 # title's first words read with the names. What follows "et al.", or the initials of the last
 # inverted name after "&", opens the title.
@@ -493,13 +612,21 @@ _TITLE_AFTER_VANCOUVER = re.compile(
 )
 
 
+_GROUP_JOINING = frozenset(
+    ("and", "of", "for", "the", "on", "in", "&", "für", "der", "des", "und", "de", "la", "du")
+)
+
+
 def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
     """Move the title's first words, or a group closing a name list, out of the author text."""
     title_text, title_p = by_label["title"][0]
     # "National Collaborating Centre for | Chronic Conditions. Osteoarthritis ..." and "...
     # Pain Research, Care, | and Education. Relieving Pain ...": a group's name cut at a
     # connecting word; its capitalised rest, up to the first full stop, is the group's too.
-    group_end = re.search(r"\b(?:for|of|and|the|on|in|to|&)$", author_text.rstrip(" ,"))
+    group_end = re.search(
+        r"\b(?:for|of|and|the|on|in|to|für|der|des|und|de|la|du|et|y|del)$|&$",
+        author_text.rstrip(" ,"),
+    )
     group_rest = re.match(r"(?:(?:and|of|for|the|on|in|&)\s+)+(?=[A-Z])", title_text)
     if (group_end and _looks_like_group(author_text)) or (
         group_rest and author_text.rstrip().endswith(",") and _looks_like_group(author_text)
@@ -510,9 +637,7 @@ def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
             sep
             and rest
             and len(words) <= 8
-            and all(
-                w[:1].isupper() or w in ("and", "of", "for", "the", "on", "in", "&") for w in words
-            )
+            and all(w[:1].isupper() or w[:2][-1:].isupper() or w in _GROUP_JOINING for w in words)
         ):
             by_label["title"][0] = (rest, min(p, title_p))
             return f"{author_text.rstrip()} {head}"
@@ -563,13 +688,15 @@ def _journal_read_as_author(segments: list, text: str, by_label: dict) -> None:
     label, start, end, p = segments[0]
     name = text[start:end].strip(" .,;:")
     if (
-        label == "author"
+        label in ("author", "note")  # "Lancet. 2012 Jul 7; ..." (the blog form) read as a note
         and segments[1][0] == "date"
         and "," not in name
         and crf.journal_key(name) in crf.journals().names
     ):
         by_label["journal"] = [(name, min(p, DOUBTFUL - 0.01))]
-        by_label.pop("author")
+        by_label[label].pop(0)
+        if not by_label[label]:
+            by_label.pop(label)
 
 
 def _journal_read_into_title(by_label: dict) -> None:
@@ -640,6 +767,21 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     body = _NO_AUTHORS_RE.sub("", body).strip(" ,;:")
     if not body:
         return [], et_al
+    if crf.has_cjk(body) and not re.search(r"[A-Za-z]", body):
+        # "王雪苔, 刘炜宏, 等": names in Chinese characters, one per comma; "等" is "et al.". A
+        # person's name (two to four characters) is kept whole as the family name, as CSL
+        # keeps names it cannot split; a longer one is a body ("中华医学会风湿病学分会").
+        more = bool(re.search(r"[,，、]?\s*等\s*$", body))
+        body = re.sub(r"[,，、]?\s*等\s*$", "", body)
+        names = [n.strip(" .。") for n in re.split(r"[,，、;；]", body) if n.strip(" .。")]
+        return [{"family": n} if len(n) <= 4 else {"literal": n} for n in names], et_al or more
+    if (
+        body.endswith(".")
+        and re.search(r"(?:^|[,;]\s*)[A-Z][\w'-]+(?: [\w'-]+)* [A-Z]{1,3}\.$", body)
+        and not re.search(r"\b[A-Z]\.\s?[A-Z]\.|, [A-Z]\.", body)
+    ):
+        # Vancouver's last name before the title: "Smith BH, Wallace M." is "M", not "M.".
+        body = body[:-1]
     # "Vickers AJ, ..., Linde K, on behalf of the Acupuncture Trialists' Collaboration" and
     # "...; for the PRISMA Group": the persons, then the group they wrote for.
     behalf = re.search(r"[,;]?\s+(?:on behalf of|for)\s+(?:the\s+)?(.{3,150})$", body, re.I)
@@ -725,8 +867,16 @@ _LANGUAGE_NOTE_RE = re.compile(
 )
 
 
+# GB/T 7714 (Chinese journals' references) marks the kind of document after the title: "[J]"
+# a journal article, "[M]" a book, "[EB/OL]" a web page.
+_GBT_CODE_RE = re.compile(r"\s*\[(?:J|M|C|D|N|R|S|P|Z|G|EB/OL|J/OL|M/OL|DB/OL)\]\s*[.,]?\s*")
+
+
 def _clean_title(text: str) -> str:
     text = _NO_AUTHORS_RE.sub("", text.strip(" ,;:"))
+    code = _GBT_CODE_RE.search(text)
+    if code and code.end() == len(text):
+        text = text[: code.start()]
     language = _LANGUAGE_NOTE_RE.search(text)
     if language and language.group(1).lower() in crf.LANGUAGE_NAMES:
         text = text[: language.start()]

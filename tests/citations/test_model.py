@@ -547,3 +547,77 @@ def test_a_place_keeps_its_brackets():
     )
     assert (item["publisher-place"], item["publisher"]) == ("Ottawa (ON)", "PHAC")
     assert item["title"] == "Canadian guidelines on sexually transmitted infections"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # GB/T 7714, persons: one name per comma, "等" is "et al."
+            "王雪苔, 刘炜宏, 等. 针灸学研究进展[J]. 中国针灸, 2001, 21(1): 1-4.",
+            {
+                "author": [{"family": "王雪苔"}, {"family": "刘炜宏"}],
+                "title": "针灸学研究进展",
+                "container-title": "中国针灸",
+                "volume": "21",
+                "issue": "1",
+                "page": "1-4",
+                "custom": {"et_al": True},
+            },
+        ),
+        (  # a body written in Chinese characters, a title that opens with its year
+            "中华医学会风湿病学分会. 2018中国类风湿关节炎诊疗指南[J]. 中华内科杂志, 2018, 57(4): "
+            "242-251.",
+            {
+                "author": [{"literal": "中华医学会风湿病学分会"}],
+                "title": "2018中国类风湿关节炎诊疗指南",
+                "container-title": "中华内科杂志",
+                "issued": {"date-parts": [[2018]]},
+                "page": "242-251",
+            },
+        ),
+    ],
+)
+def test_names_and_titles_in_chinese_characters(text, expected):
+    [item] = parse_reference(text)
+    for key, value in expected.items():
+        assert item[key] == value, (key, item)
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "title"),
+    [
+        (
+            "Deutsche Gesellschaft für Pneumologie und Beatmungsmedizin. S2k-Leitlinie zur "
+            "Diagnostik und Therapie von Patienten mit chronisch obstruktiver Bronchitis und "
+            "Lungenemphysem (COPD). AWMF-Register Nr. 020-006. 2018.",
+            "020-006",
+            "S2k-Leitlinie zur Diagnostik und Therapie von Patienten mit chronisch obstruktiver "
+            "Bronchitis und Lungenemphysem (COPD)",
+        ),
+        (
+            "Deutsche Gesellschaft für Neurologie. Therapie der Migräneattacke und Prophylaxe der "
+            "Migräne. S1-Leitlinie. AWMF-Registernummer: 030/057. 2022.",
+            "030/057",
+            "Therapie der Migräneattacke und Prophylaxe der Migräne. S1-Leitlinie",
+        ),
+    ],
+)
+def test_a_guideline_register_number_is_its_number_not_its_pages(text, number, title):
+    [item] = parse_reference(text)
+    assert item["number"] == number
+    assert item["title"] == title
+    assert item["type"] == "report"
+    assert not {"page", "volume", "issue", "container-title"} & set(item)
+
+
+def test_the_last_vancouver_initial_keeps_no_full_stop():
+    [item] = parse_reference(
+        "Attal N, Bouhassira D, Colvin L, Smith BH, Wallace K. Neuropathic pain: a review of "
+        "assessment tools. Pain Rep. 2019;4(3):e720."
+    )
+    assert [a["given"] for a in item["author"]] == ["N", "D", "L", "BH", "K"]
+    [item] = parse_reference("Charles A. Migraine. N Engl J Med. 2017;377(6):553-561.")
+    assert item["author"] == [{"family": "Charles", "given": "A"}]
+    # APA's initials keep theirs.
+    [item] = parse_reference("Lembo, A. J. (2010). Placebos without deception. PloS one, 5, 1.")
+    assert item["author"] == [{"family": "Lembo", "given": "A. J."}]
