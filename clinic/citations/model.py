@@ -329,6 +329,14 @@ def _parse_one(text: str, tagged: list) -> dict:
         if title:
             item["title"], journal_text = _clean_title(title), journal
             confidence["title"] = min(p, DOUBTFUL - 0.01)
+    cut_title = re.search(r"\s(?:of|the|and|in|for|with|to|on|from|by)$", item.get("title", ""))
+    if journal_text and cut_title:
+        # "... the anticipation and experience of | pain. Science": a title that ends on "of"
+        # was cut; the words before the journal's sentence are the title's.
+        head, sep, rest = journal_text.rpartition(". ")
+        if sep and head and crf.journal_key(rest.strip(" .")) in crf.journals().names:
+            item["title"] = _clean_title(f"{item['title']} {head}")
+            journal_text = rest
     if journal_text and item.get("title", "").count("(") > item.get("title", "").count(")"):
         # "... Diseases (ICD-11). Pain": the title's closing bracket read with the journal.
         closing = re.match(r"([^()]{1,40}\))\s*\.?\s+(?=\S)", journal_text)
@@ -364,10 +372,29 @@ def _parse_one(text: str, tagged: list) -> dict:
             container = container[editors.end() :]
         container = re.sub(r"\.\s+[A-Z][\w .()]{1,40}:\s*[^.:]{2,80}\.?$", "", container)
         container = _clean_title(container)
+        if (
+            container_text.strip()[:1].islower()
+            and not editors
+            and "title" in item
+            and not by_label.get("pages")
+            and (by_label.get("publisher") or by_label.get("location"))
+        ):
+            # "Guidelines for preventive activities | in general practice. 10th ed. East
+            # Melbourne": a report's title cut at a lower-case word is not a book it is in.
+            item["title"] = _clean_title(f"{item['title']} {_clean_title(container_text)}")
+            container = ""
         if container:
             item["container-title"] = container
             confidence["container-title"] = p2
 
+    if by_label.get("location") and not by_label.get("publisher"):
+        # "Atlanta (GA): | CDC; 2023 [cited ...]": the publisher and year read as a second title.
+        for value, p in by_label.get("title", [])[1:]:
+            found = re.match(r"\s*([^;:.()\[\]]{1,80}?)\s*;\s*((?:1[6-9]|20)\d\d)\b", value)
+            if found:
+                by_label["publisher"] = [(found.group(1), p)]
+                by_label.setdefault("date", []).append((found.group(2), p))
+                break
     for date_text, p in by_label.get("date", []):
         # Nature: "Proc. Natl Acad. Sci. USA 104, 11056-11061 (2007)", the pages read as date.
         pages = re.match(r"[\s,;:]*([A-Za-z]{0,3}\d+(?:-[A-Za-z]{0,3}\d+)?)\s*\(", date_text)
@@ -544,13 +571,20 @@ def _group_cut_at_joining_word(item: dict) -> None:
     if len(authors) != 1 or "literal" not in authors[0] or not title:
         return
     group = authors[0]["literal"]
-    if not (re.search(r"\b(?:for|of|and|the|für|der|des|und|de|du)$", group)
-            and _looks_like_group(group)):
-        return
     head, sep, rest = title.partition(". ")
     words = head.split()
-    if sep and rest and len(words) <= 8 and all(
-        w[:1].isupper() or w[:2][-1:].isupper() or w in _GROUP_JOINING for w in words
+    # Cut at a connecting word, or before the rest of a name that its acronym closes ("...
+    # Psychosomatische | Medizin und Ärztliche Psychotherapie (DGPM). S3-Leitlinie").
+    cut = re.search(r"\b(?:for|of|and|the|für|der|des|und|de|du)$", group) or re.search(
+        r"\([A-Z][A-Za-z]{1,9}\)$", head
+    )
+    if not (cut and _looks_like_group(group)):
+        return
+    if (
+        sep
+        and rest
+        and len(words) <= 8
+        and all(w[:1].isupper() or w[:2][-1:].isupper() or w in _GROUP_JOINING for w in words)
     ):
         authors[0]["literal"] = f"{group} {head}"
         item["title"] = rest
@@ -617,6 +651,9 @@ _GROUP_JOINING = frozenset(
 )
 
 
+_GROUP_SENTENCE_END = re.compile(r"(?<=[a-z][a-z®)])\.\s+(?=[A-Z0-9])")
+
+
 def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
     """Move the title's first words, or a group closing a name list, out of the author text."""
     title_text, title_p = by_label["title"][0]
@@ -641,6 +678,17 @@ def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
         ):
             by_label["title"][0] = (rest, min(p, title_p))
             return f"{author_text.rstrip()} {head}"
+    # "... Update Expert Panel. American Geriatrics Society 2019 Updated AGS Beers Criteria" and
+    # "...; Board of Directors of the American Headache Society. The American Headache Society
+    # Consensus Statement": a title that opens with a body's name read with the group.
+    core = author_text.rstrip(" .")
+    semi = core.rfind(";")
+    cut = _GROUP_SENTENCE_END.search(core, semi + 1)
+    if cut and _looks_like_group(core[semi + 1 : cut.start()]):
+        moved = core[cut.end() :]
+        if 1 <= len(moved.split()) <= 8:
+            by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
+            return core[: cut.start() + 1]
     boundary = _TITLE_AFTER_NAMES.search(author_text)
     if boundary:
         moved = author_text[boundary.end() :]

@@ -478,7 +478,9 @@ def _looks_like_group(text: str) -> bool:
         return False
     # "GBD 2019 Risk Factors Collaborators" has a year in its name; a date is not a group.
     if re.search(r"\d{4}", text) and not re.search(
-        r"\b(?:collaborators|investigators|group|consortium)\b", text, re.I
+        r"\b(?:collaborators|investigators|group|consortium|panel|committee|task force)\b",
+        text,
+        re.I,
     ):
         return False
     words = text.split()

@@ -324,6 +324,7 @@ def test_dev3_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     for other in (*others, LABELLED_REFERENCES):
         common = _papers_in_common(dev3, load_labelled(other))
         assert not common, f"{other.name}: {common}"
+
     # Nor, for a row without a title (the blog's "Name et al Journal" form), its year, volume
     # and first page in the labelled training set.
     def where(row):
@@ -333,8 +334,11 @@ def test_dev3_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
         return (_text(item.get("volume") or ""), first, str(year))
 
     trained_at = {where(row) for row in load_labelled(LABELLED_REFERENCES)}
-    assert not [n for n, row in enumerate(dev3, start=1) if row["expected"].get("volume")
-                and where(row) in trained_at]
+    assert not [
+        n
+        for n, row in enumerate(dev3, start=1)
+        if row["expected"].get("volume") and where(row) in trained_at
+    ]
     real = "\n".join(
         _text(text) for text, _, group in training.all_sequences() if "synthetic" not in group
     )
