@@ -32,35 +32,7 @@ def search_vector(table, *, title, summary):
         f"setweight(to_tsvector('pg_catalog.english', {summary}), 'B') || "
         "setweight(to_tsvector('pg_catalog.english', coalesce(NEW.search_text, '')), 'C')"
     )
-
-    def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        # The rows filled just before leave deferred constraint checks pending in this
-        # transaction, and PostgreSQL refuses to alter a table with pending trigger events.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN search_vector tsvector")
-        schema_editor.execute(
-            f"CREATE FUNCTION {table}_search_vector() RETURNS trigger AS $$ BEGIN "
-            f"NEW.search_vector := {vector}; RETURN NEW; END $$ LANGUAGE plpgsql"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_search_vector()"
-        )
-        schema_editor.execute(f"UPDATE {table} SET search_text = search_text")  # noqa: S608
-        schema_editor.execute(
-            f"CREATE INDEX {table}_search_vector ON {table} USING gin (search_vector)"
-        )
-
-    def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_search_vector()")
-        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
-
-    return migrations.RunPython(forwards, backwards)
+    return _kept_by_trigger(table, "search_vector", f"{table}_search_vector", vector, index=True)
 
 
 def heading_vector(table, *, index=True):
@@ -68,32 +40,40 @@ def heading_vector(table, *, index=True):
     `search_vector`, set by a second trigger that runs after the first (triggers run in name
     order), with a GIN index unless `index` is false. Search ranks heading matches with it:
     a few dozen lexemes, where `search_vector` holds the whole text."""
+    heading = "ts_filter(NEW.search_vector, '{a,b}')"
+    trigger = f"{table}_search_vector_heading"
+    return _kept_by_trigger(table, "heading_vector", trigger, heading, index=index)
+
+
+def _kept_by_trigger(table, column, trigger, expression, *, index):
+    """On PostgreSQL, a tsvector `column` set to `expression` (SQL over the NEW row) by a
+    BEFORE trigger and function named `trigger`, filled for the rows there are, with a GIN
+    index named after the column if `index`."""
 
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
+        # The rows filled just before leave deferred constraint checks pending in this
+        # transaction, and PostgreSQL refuses to alter a table with pending trigger events.
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN heading_vector tsvector")
+        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN {column} tsvector")
         schema_editor.execute(
-            f"CREATE FUNCTION {table}_search_vector_heading() RETURNS trigger AS $$ BEGIN "
-            "NEW.heading_vector := ts_filter(NEW.search_vector, '{a,b}'); RETURN NEW; "
-            "END $$ LANGUAGE plpgsql"
+            f"CREATE FUNCTION {trigger}() RETURNS trigger AS $$ BEGIN "
+            f"NEW.{column} := {expression}; RETURN NEW; END $$ LANGUAGE plpgsql"
         )
         schema_editor.execute(
-            f"CREATE TRIGGER {table}_search_vector_heading BEFORE INSERT OR UPDATE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_search_vector_heading()"
+            f"CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {trigger}()"
         )
         schema_editor.execute(f"UPDATE {table} SET search_text = search_text")  # noqa: S608
         if index:
-            schema_editor.execute(
-                f"CREATE INDEX {table}_heading_vector ON {table} USING gin (heading_vector)"
-            )
+            schema_editor.execute(f"CREATE INDEX {table}_{column} ON {table} USING gin ({column})")
 
     def backwards(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector_heading ON {table}")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_search_vector_heading()")
-        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS heading_vector")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column}")
 
     return migrations.RunPython(forwards, backwards)
