@@ -57,8 +57,8 @@ from conditions.models import Condition
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 PAGE_SIZE = 10
-# Pages beyond this are not offered (the candidates fill about 25 at most).
-MAX_PAGE = 30
+# Pages beyond this are not offered (the candidates fill 16 at most).
+MAX_PAGE = 20
 HEADING_CANDIDATES = 60
 BODY_CANDIDATES = 60
 CONDITION_CANDIDATES = 20
@@ -147,7 +147,7 @@ def search(query: str, page: int = 1) -> Page:
     if connection.vendor == "postgresql":
         results = _postgres(query, offset)
     else:
-        results = _fallback(query)[offset : offset + PAGE_SIZE + 1]
+        results = _fallback(query, offset)
     return Page(results[:PAGE_SIZE], page, has_next=len(results) > PAGE_SIZE)
 
 
@@ -287,10 +287,11 @@ def _newest(condition, limit: int, window=False):
     return newest.values("pk")[:limit]
 
 
-def _fallback(query: str) -> list["Result"]:
-    """SQLite: the same tiers and bounds, from LIKE; every result, best first."""
+def _fallback(query: str, offset: int) -> list["Result"]:
+    """SQLite: the same tiers and bounds, from LIKE; a page of results and one more, quoted
+    (only those)."""
     words = terms(query)
-    results = []
+    found = []
     for model, title, others, kind in [
         (Condition, "name", ["summary", "alternative_names"], "condition"),
         (Post, "title", ["summary"], "article"),
@@ -319,11 +320,10 @@ def _fallback(query: str) -> list["Result"]:
             match = Q(pk__in=_newest(in_heading, HEADING_CANDIDATES)) | Q(
                 pk__in=_newest(match & ~in_heading, BODY_CANDIDATES, window=True)
             )
-            rows = model.objects.published().filter(match)
-        else:
-            rows = model.objects.published().filter(match)
         rows = (
-            rows.annotate(rank=rank, tier=heading_tier)
+            model.objects.published()
+            .filter(match)
+            .annotate(rank=rank, tier=heading_tier)
             .order_by("tier", title)
             .values(title, "slug", "search_text", "published_at", "rank", "tier", *others)
         )
@@ -334,20 +334,22 @@ def _fallback(query: str) -> list["Result"]:
                 per_tier[row["tier"]] += 1
                 if per_tier[row["tier"]] > CONDITION_CANDIDATES:
                     continue
-            results.append(
-                Result(
-                    kind,
-                    row[title],
-                    url(row["slug"]),
-                    _snippet(row["search_text"], row["summary"], words),
-                    row["rank"],
-                    alternative_names=row.get("alternative_names", ""),
-                    published_at=row["published_at"] if kind == "article" else None,
-                    tier=row["tier"],
-                )
+            result = Result(
+                kind,
+                row[title],
+                url(row["slug"]),
+                SafeString(),
+                row["rank"],
+                alternative_names=row.get("alternative_names", ""),
+                published_at=row["published_at"] if kind == "article" else None,
+                tier=row["tier"],
             )
-    results.sort(key=lambda r: (r.tier, -r.rank, r.kind != "condition", r.title))
-    return results
+            found.append((result, row["search_text"], row["summary"]))
+    found.sort(key=lambda f: (f[0].tier, -f[0].rank, f[0].kind != "condition", f[0].title))
+    page = found[offset : offset + PAGE_SIZE + 1]
+    for result, text, summary in page:
+        result.snippet = _snippet(text, summary, words)
+    return [result for result, _, _ in page]
 
 
 def _snippet(text: str, summary: str, words: list[str]) -> SafeString:
