@@ -1,6 +1,7 @@
 """Real Chromium (Debian's, never a downloaded one) driven by Playwright against live_server."""
 
 import shutil
+import threading
 
 import pytest
 from django.core.servers.basehttp import WSGIServer
@@ -29,6 +30,66 @@ class OneRequestAtATime(LiveServerThread):
         )
 
 
+class InFlight:
+    """A WSGI app wrapped to count the requests it is answering, so that a test's end can wait
+    for them: a request the browser sent just before its page was closed (an editor's autosave
+    on a timer) must not still hold row locks while the database is flushed for the next test
+    (PostgreSQL then ended the flush's TRUNCATE as a deadlock, and the next tests found the
+    last one's rows)."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def wrap(self, app):
+        def counted(environ, start_response):
+            with self.changed:
+                self.count += 1
+            try:
+                return _Closing(app(environ, start_response), self.done)
+            except BaseException:
+                self.done()
+                raise
+
+        return counted
+
+    def done(self):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_idle(self, timeout=30):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+class _Closing:
+    """A response's iterable that says when the server has closed it (the request is over)."""
+
+    def __init__(self, result, done):
+        self.result, self.done = result, done
+
+    def __iter__(self):
+        return iter(self.result)
+
+    def close(self):
+        try:
+            if hasattr(self.result, "close"):
+                self.result.close()
+        finally:
+            self.done()
+
+
+IN_FLIGHT = InFlight()
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_in_flight():
+    """Torn down after the test's pages are closed and before its database is flushed."""
+    yield
+    assert IN_FLIGHT.wait_idle(), "a request to the live server did not finish"
+
+
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, django_db_blocker):
     """pytest-django's live server, started after the test database exists.
@@ -52,6 +113,8 @@ def live_server(django_db_setup, django_db_blocker):
             connections_override=threaded.connections_override,
         )
         server.thread.daemon = True
+    static_handler = server.thread.static_handler
+    server.thread.static_handler = lambda app: IN_FLIGHT.wrap(static_handler(app))
     server.start()
     yield server
     server.stop()

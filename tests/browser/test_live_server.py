@@ -48,3 +48,23 @@ def test_parallel_previews_and_autosaves_all_succeed_and_keep_the_log_in(
     page.goto(f"{live_server.url}/admin/clinic/reference/add/")
     assert "/admin/login/" not in page.url
     context.close()
+
+
+def test_a_request_counts_until_the_server_closes_its_response():
+    """What lets a browser test's end wait for the live server's last request before the
+    database is flushed (tests/browser/conftest.py)."""
+    from tests.browser.conftest import InFlight
+
+    in_flight = InFlight()
+    answer = in_flight.wrap(lambda environ, start_response: [b"page"])({}, None)
+    assert list(answer) == [b"page"]
+    assert not in_flight.wait_idle(timeout=0.01)  # answered, not yet closed by the server
+    answer.close()
+    assert in_flight.wait_idle(timeout=0.01)
+
+    def broken(environ, start_response):
+        raise RuntimeError("view failed")
+
+    with pytest.raises(RuntimeError):
+        in_flight.wrap(broken)({}, None)
+    assert in_flight.wait_idle(timeout=0.01)
