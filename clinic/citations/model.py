@@ -337,6 +337,12 @@ def _parse_one(text: str, tagged: list) -> dict:
         if sep and head and crf.journal_key(rest.strip(" .")) in crf.journals().names:
             item["title"] = _clean_title(f"{item['title']} {head}")
             journal_text = rest
+    ran_on = re.fullmatch(r"(.+[.?!][\"”’']?)\s+([A-Z][\w'’-]*)", item.get("title", ""))
+    if journal_text and ran_on and re.match(r"(?:in|of|and|for|on|&)\s+\w", journal_text):
+        # Google Scholar's APA "... of statistics. Advances | in health sciences education":
+        # the journal's first word read with the title (no journal opens on "in").
+        item["title"] = _clean_title(ran_on.group(1))
+        journal_text = f"{ran_on.group(2)} {journal_text}"
     if journal_text and item.get("title", "").count("(") > item.get("title", "").count(")"):
         # "... Diseases (ICD-11). Pain": the title's closing bracket read with the journal.
         closing = re.match(r"([^()]{1,40}\))\s*\.?\s+(?=\S)", journal_text)
@@ -345,7 +351,7 @@ def _parse_one(text: str, tagged: list) -> dict:
             journal_text = journal_text[closing.end() :]
     if journal_text:
         # MLA from Google Scholar: "Rheumatology 43.5 (2004)", the volume run into the journal.
-        mla = re.search(r"\s+(\d{1,4}\.\d{1,3})$", journal_text)
+        mla = re.search(r"\s+(\d{1,4}\.\d{1,5})$", journal_text)
         if mla and not by_label.get("volume"):
             journal_text = journal_text[: mla.start()]
             by_label["volume"] = [(mla.group(1), min(p, DOUBTFUL + 0.01))]
@@ -419,6 +425,21 @@ def _parse_one(text: str, tagged: list) -> dict:
             if "issued" in item:
                 break
 
+    pages_text, p = first("pages")
+    harvard = re.fullmatch(r"\s*(\d{1,4}),\s*(pp?\.\s?\S.*)", pages_text or "")
+    if harvard and not by_label.get("volume"):
+        # Google Scholar's Harvard "Bmj, 342, p.d549": the volume read with the page.
+        by_label["volume"] = [(harvard.group(1), min(p, DOUBTFUL + 0.01))]
+        by_label["pages"] = [(harvard.group(2), p)]
+    pages = by_label.get("pages", [])
+    if (
+        len(pages) > 1
+        and not by_label.get("volume")
+        and re.fullmatch(r"\s*\d{1,4}\.\d{1,5}\s*", pages[0][0])
+    ):
+        # MLA "The lancet 386.10005 (2015): 1739-1746": volume.issue read as a first page.
+        by_label["volume"] = [(pages[0][0], min(pages[0][1], DOUBTFUL + 0.01))]
+        by_label["pages"] = pages[1:]
     volume_text, p = first("volume")
     if len(by_label.get("volume", [])) > 1:  # "vol. 5," ... "no. 12,"
         volume_text = ", ".join(v for v, _ in by_label["volume"])
@@ -869,6 +890,10 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         first = {"family": mla_pair.group(1), "given": mla_pair.group(2)}
         second = {"family": mla_pair.group(4), "given": mla_pair.group(3)}
         return [first, second, *groups], et_al
+    # Google Scholar's MLA and Chicago: "Greenland, Sander, Judea Pearl, and James M. Robins."
+    chicago = _read_scholar_list(body)
+    if chicago:
+        return chicago + groups, et_al
     authors, more_et_al, leftover = _read_names(body, inverted=_looks_inverted(body))
     if authors and not leftover.strip(" .,;&"):
         return authors + groups, et_al or more_et_al
@@ -880,6 +905,44 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     if _looks_like_group(body) or not authors:
         return [{"literal": body}, *groups], et_al
     return authors + groups, et_al or more_et_al
+
+
+# Google Scholar's MLA and Chicago forms: the first person inverted, the others given name
+# first ("Higgins, Julian PT, and Simon G. Thompson", "Black, Robert E., Cesar G. Victora, ...,
+# and Sally Grantham-McGregor"). A given name is words, initials ("M.") or an initials block
+# ("PT"), at least one of them a word; a family name is one word, after particles ("De Onis").
+_SCHOLAR_WORD = r"[A-ZÀ-Þ][^\W\d_]*[a-zß-ÿ][\w'’-]*"
+_SCHOLAR_TOKEN = rf"(?:{_SCHOLAR_WORD}|[A-ZÀ-Þ]\.|[A-ZÀ-Þ]{{2,3}}\b)"
+_SCHOLAR_GIVEN = rf"{_SCHOLAR_TOKEN}(?:[ -]{_SCHOLAR_TOKEN}){{0,3}}"
+_SCHOLAR_PARTICLE = r"(?:[Dd][aeiu]|[Dd]el|[Dd]os|[Vv]an|[Vv]on|[Dd]er|[Dd]en|[Tt]en|[Ll][ae])"
+_SCHOLAR_PERSON = re.compile(
+    rf"(?P<given>{_SCHOLAR_TOKEN}(?:[ -]{_SCHOLAR_TOKEN}){{0,3}}?) "
+    rf"(?P<family>(?:{_SCHOLAR_PARTICLE} )*{_SCHOLAR_WORD})"
+)
+_SCHOLAR_FIRST = re.compile(
+    rf"(?P<family>{_SCHOLAR_WORD}(?: {_SCHOLAR_WORD}){{0,2}}), (?P<given>{_SCHOLAR_GIVEN})"
+)
+
+
+def _read_scholar_list(body: str) -> list[dict]:
+    """ "Family, Given, Given Family, and Given Family" (two or more persons), else []."""
+    match = re.fullmatch(r"(.+?),? and (.+?)\.?", body)
+    if not match:
+        return []
+    start = _SCHOLAR_FIRST.match(match.group(1))
+    if not start or not re.search(r"[a-z]", start.group("given")):
+        return []
+    people = [{"family": start.group("family"), "given": start.group("given")}]
+    between = match.group(1)[start.end() :]
+    others = [p for p in between.split(", ") if p] + [match.group(2)]
+    if between and not between.startswith(", "):
+        return []
+    for part in others:
+        person = _SCHOLAR_PERSON.fullmatch(part.strip())
+        if not person or not re.search(r"[a-z]", person.group("given")):
+            return []
+        people.append({"family": person.group("family"), "given": person.group("given")})
+    return people
 
 
 def _looks_group_name(text: str) -> bool:
@@ -960,7 +1023,7 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     text = re.sub(r"\b(?:vol(?:ume)?|bd|t|v)\.?\s*", "", text, flags=re.I)
     text = re.sub(r"\s*\((?:1[5-9]\d\d|20\d\d)\)", "", text).strip(" .,;:")  # MLA "5.12 (2010)"
     text = re.sub(r"[,\s]*\bart(?:icle)?\.?\s*(?:no\.?|number)?\s*:?$", "", text, flags=re.I)
-    mla = re.fullmatch(r"(\d{1,5})\.(\d{1,4})", text)
+    mla = re.fullmatch(r"(\d{1,5})\.(\d{1,5})", text)
     if mla:
         return mla.group(1), mla.group(2), None
     text = re.sub(r"^(?:1[5-9]\d\d|20\d\d)\s*[;,]\s*(?=\S)", "", text)
