@@ -432,6 +432,13 @@ def _parse_one(text: str, tagged: list) -> dict:
         by_label["volume"] = [(harvard.group(1), min(p, DOUBTFUL + 0.01))]
         by_label["pages"] = [(harvard.group(2), p)]
     pages = by_label.get("pages", [])
+    volumes = by_label.get("volume", [])
+    closing = re.fullmatch(r"\s*(\w{1,6})\s*\)[\s.]*", pages[0][0]) if pages else None
+    if closing and len(pages) == 1 and volumes and volumes[-1][0].rstrip().endswith("("):
+        # Google Scholar without pages, "The Lancet, 337(8754).": the issue read as a page.
+        volumes[-1] = (f"{volumes[-1][0].rstrip()}{closing.group(1)})", volumes[-1][1])
+        by_label.pop("pages")
+        pages = []
     if (
         len(pages) > 1
         and not by_label.get("volume")

@@ -48,6 +48,10 @@ DEV2_REFERENCES = DEV_REFERENCES.with_name("dev2_references.jsonl")
 # A third (APA, IEEE, PubMed, blog forms, guidelines, Chinese GB/T), written with the real
 # training strings of the third 6 December retraining; never trained on.
 DEV3_REFERENCES = DEV_REFERENCES.with_name("dev3_references.jsonl")
+# A fourth: Google Scholar's "Cite" forms (MLA, APA, Chicago, Harvard, Vancouver), papers in
+# epidemiology, health economics, medical education, physiology, occupational and global health
+# and statistics in medicine; never trained on.
+DEV4_REFERENCES = DEV_REFERENCES.with_name("dev4_references.jsonl")
 
 
 def without_confidence(item):
@@ -253,6 +257,47 @@ def test_unseen_set_shares_no_paper_with_the_training_data():
             "and management. NICE guideline [NG222]. London: NICE; 2022.",
             {"title": "Depression in adults: treatment and management", "number": "NG222"},
         ),
+        (  # Google Scholar's Chicago: the first person inverted, the others given name first
+            "Moons, Karel GM, Douglas G. Altman, Yvonne Vergouwe, and Patrick Royston. "
+            '"Prognosis and prognostic research: application and impact of prognostic models in '
+            'clinical practice." Bmj 338 (2009).',
+            {
+                "author": [
+                    {"family": "Moons", "given": "Karel GM"},
+                    {"family": "Altman", "given": "Douglas G."},
+                    {"family": "Vergouwe", "given": "Yvonne"},
+                    {"family": "Royston", "given": "Patrick"},
+                ],
+                "volume": "338",
+            },
+        ),
+        (  # Google Scholar's MLA pair with initials and a family-name particle
+            'Vittinghoff, Eric, and Mercedes de Onis. "Relaxing the rule of ten events per '
+            'variable in logistic and Cox regression." American journal of epidemiology 165.6 '
+            "(2007): 710-718.",
+            {"authors": ["Vittinghoff", "de Onis"], "volume": "165", "issue": "6"},
+        ),
+        (  # Google Scholar's MLA: a five-digit issue after the volume
+            'Watts, Nick, et al. "Health and climate change: policy responses to protect public '
+            'health." The Lancet 386.10006 (2015): 1861-1914.',
+            {"volume": "386", "issue": "10006", "page": "1861-1914"},
+        ),
+        (  # Google Scholar's Harvard: an article number after the volume
+            # (dev4's row 44: the retrained model labels "342, p.d549" all as pages)
+            "Riley, R.D., Higgins, J.P.T. and Deeks, J.J., 2011. Interpretation of random "
+            "effects meta-analyses. Bmj, 342, p.d549.",
+            {"volume": "342", "number": "d549"},
+        ),
+        (  # Google Scholar's APA: the journal's first word is not the title's
+            "Norman, G. (2014). Data dredging, salami-slicing, and other successful strategies "
+            "to ensure rejection: twelve tips on how to not get your paper published. Advances "
+            "in health sciences education, 19(1), 1-5.",
+            {
+                "title": "Data dredging, salami-slicing, and other successful strategies to "
+                "ensure rejection: twelve tips on how to not get your paper published",
+                "container-title": "Advances in health sciences education",
+            },
+        ),
     ],
 )
 def test_the_tidying_rules_read_what_the_model_found(text, expected):
@@ -357,6 +402,58 @@ def test_dev3_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     assert not [m for m in (training, synthetic) if "dev3" in inspect.getsource(m)]
 
 
+def test_dev4_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
+    # Failures show dev4's line numbers only (the held-out sets' rows are not to be read).
+    dev4 = load_labelled(DEV4_REFERENCES)
+    assert len(dev4) >= 35
+    forms = {
+        "scholar-mla",
+        "scholar-apa",
+        "scholar-chicago",
+        "scholar-harvard",
+        "scholar-vancouver",
+    }
+    assert forms <= {row["style"] for row in dev4}
+    others = (
+        UNSEEN_REFERENCES,
+        UNSEEN2_REFERENCES,
+        UNSEEN3_REFERENCES,
+        UNSEEN4_REFERENCES,
+        DEV_REFERENCES,
+        DEV2_REFERENCES,
+        DEV3_REFERENCES,
+    )
+    for other in (*others, LABELLED_REFERENCES):
+        common = _papers_in_common(dev4, load_labelled(other))
+        assert not common, f"{other.name}: {common}"
+
+    # Nor, for a row without a title (the blog's "Name et al Journal" form), its year, volume
+    # and first page in the labelled training set.
+    def where(row):
+        item = row["expected"]
+        first = (item.get("page") or item.get("number") or "").split("-")[0]
+        year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
+        return (_text(item.get("volume") or ""), first, str(year))
+
+    trained_at = {where(row) for row in load_labelled(LABELLED_REFERENCES)}
+    assert not [
+        n
+        for n, row in enumerate(dev4, start=1)
+        if row["expected"].get("volume") and where(row) in trained_at
+    ]
+    real = "\n".join(
+        _text(text) for text, _, group in training.all_sequences() if "synthetic" not in group
+    )
+    trained = [
+        number
+        for number, row in enumerate(dev4, start=1)
+        if len(row["expected"].get("title", "").split()) >= 4
+        and _text(crf.normalise(row["expected"]["title"])) in real
+    ]
+    assert not trained
+    assert not [m for m in (training, synthetic) if "dev4" in inspect.getsource(m)]
+
+
 # Every data file a held-out set must share no paper with (by normalised title or DOI).
 DATA_FILES = (
     UNSEEN_REFERENCES,
@@ -367,6 +464,7 @@ DATA_FILES = (
     DEV_REFERENCES,
     DEV2_REFERENCES,
     DEV3_REFERENCES,
+    DEV4_REFERENCES,
     LABELLED_REFERENCES,
 )
 
