@@ -419,6 +419,7 @@ def test_dev4_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
         UNSEEN2_REFERENCES,
         UNSEEN3_REFERENCES,
         UNSEEN4_REFERENCES,
+        UNSEEN5_REFERENCES,
         DEV_REFERENCES,
         DEV2_REFERENCES,
         DEV3_REFERENCES,
