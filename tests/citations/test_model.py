@@ -357,64 +357,23 @@ def test_dev2_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     assert not [m for m in (training, synthetic) if "dev2" in inspect.getsource(m)]
 
 
-def test_dev3_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
-    # Failures show dev3's line numbers only (the held-out sets' rows are not to be read).
-    dev3 = load_labelled(DEV3_REFERENCES)
-    assert len(dev3) >= 35
-    assert {"apa", "ieee", "pubmed", "blog", "guideline"} <= {row["style"] for row in dev3}
-    others = (
-        UNSEEN_REFERENCES,
-        UNSEEN2_REFERENCES,
-        UNSEEN3_REFERENCES,
-        UNSEEN4_REFERENCES,
-        UNSEEN5_REFERENCES,
-        DEV_REFERENCES,
-        DEV2_REFERENCES,
-    )
-    for other in (*others, LABELLED_REFERENCES):
-        common = _papers_in_common(dev3, load_labelled(other))
-        assert not common, f"{other.name}: {common}"
-
-    # Nor, for a row without a title (the blog's "Name et al Journal" form), its year, volume
-    # and first page in the labelled training set.
-    def where(row):
-        item = row["expected"]
-        first = (item.get("page") or item.get("number") or "").split("-")[0]
-        year = (item.get("issued") or {}).get("date-parts", [[None]])[0][0]
-        return (_text(item.get("volume") or ""), first, str(year))
-
-    trained_at = {where(row) for row in load_labelled(LABELLED_REFERENCES)}
-    assert not [
-        n
-        for n, row in enumerate(dev3, start=1)
-        if row["expected"].get("volume") and where(row) in trained_at
-    ]
-    real = "\n".join(
-        _text(text) for text, _, group in training.all_sequences() if "synthetic" not in group
-    )
-    trained = [
-        number
-        for number, row in enumerate(dev3, start=1)
-        if len(row["expected"].get("title", "").split()) >= 4
-        and _text(crf.normalise(row["expected"]["title"])) in real
-    ]
-    assert not trained
-    assert not [m for m in (training, synthetic) if "dev3" in inspect.getsource(m)]
-
-
-def test_dev4_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
-    # Failures show dev4's line numbers only (the held-out sets' rows are not to be read).
-    dev4 = load_labelled(DEV4_REFERENCES)
-    assert len(dev4) >= 35
-    forms = {
-        "scholar-mla",
-        "scholar-apa",
-        "scholar-chicago",
-        "scholar-harvard",
-        "scholar-vancouver",
-    }
-    assert forms <= {row["style"] for row in dev4}
-    others = (
+@pytest.mark.parametrize(
+    ("path", "styles"),
+    [
+        (DEV3_REFERENCES, {"apa", "ieee", "pubmed", "blog", "guideline"}),
+        (
+            DEV4_REFERENCES,
+            {f"scholar-{form}" for form in ("mla", "apa", "chicago", "harvard", "vancouver")},
+        ),
+    ],
+    ids=["dev3", "dev4"],
+)
+def test_later_dev_sets_share_no_paper_with_any_other_set_and_are_never_trained_on(path, styles):
+    # Failures show the dev set's line numbers only (the held-out sets' rows are not to be read).
+    dev = load_labelled(path)
+    assert len(dev) >= 35
+    assert styles <= {row["style"] for row in dev}
+    others = [
         UNSEEN_REFERENCES,
         UNSEEN2_REFERENCES,
         UNSEEN3_REFERENCES,
@@ -423,9 +382,11 @@ def test_dev4_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
         DEV_REFERENCES,
         DEV2_REFERENCES,
         DEV3_REFERENCES,
-    )
+        DEV4_REFERENCES,
+    ]
+    others.remove(path)
     for other in (*others, LABELLED_REFERENCES):
-        common = _papers_in_common(dev4, load_labelled(other))
+        common = _papers_in_common(dev, load_labelled(other))
         assert not common, f"{other.name}: {common}"
 
     # Nor, for a row without a title (the blog's "Name et al Journal" form), its year, volume
@@ -439,7 +400,7 @@ def test_dev4_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     trained_at = {where(row) for row in load_labelled(LABELLED_REFERENCES)}
     assert not [
         n
-        for n, row in enumerate(dev4, start=1)
+        for n, row in enumerate(dev, start=1)
         if row["expected"].get("volume") and where(row) in trained_at
     ]
     real = "\n".join(
@@ -447,12 +408,13 @@ def test_dev4_set_shares_no_paper_with_any_other_set_and_is_never_trained_on():
     )
     trained = [
         number
-        for number, row in enumerate(dev4, start=1)
+        for number, row in enumerate(dev, start=1)
         if len(row["expected"].get("title", "").split()) >= 4
         and _text(crf.normalise(row["expected"]["title"])) in real
     ]
     assert not trained
-    assert not [m for m in (training, synthetic) if "dev4" in inspect.getsource(m)]
+    name = path.stem.removesuffix("_references")
+    assert not [m for m in (training, synthetic) if name in inspect.getsource(m)]
 
 
 # Every data file a held-out set must share no paper with (by normalised title or DOI).
