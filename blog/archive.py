@@ -138,23 +138,6 @@ def visible_years(tag=None, year=None) -> dict:
     return years
 
 
-def stored_months(years=50):
-    """The blog's stored (month, count) in its newest `years` years, up to this month, newest
-    first, each year's months decoded only when the reader gets to them (one query).
-
-    This month's count includes its scheduled articles too: for estimates, not for what is
-    shown."""
-    from blog.models import ArchiveYear
-
-    current = month_of(timezone.now())
-    rows = ArchiveYear.objects.filter(tag=None, year__lte=current.year, count__gt=0)
-    months_text = Cast("months", TextField())
-    for row in rows.order_by("-year").values_list("year", "count", months_text)[:years]:
-        for month, count in Year(*row).newest_first():
-            if count and month <= current:
-                yield month, count
-
-
 class MonthPaginator(Paginator):
     """A paginator over articles newest first that counts from `years` instead of the table,
     and reads each page from the month its first article falls in: an OFFSET of at most one
