@@ -58,6 +58,7 @@ from clinic.ops.near_cache import GENERATION_KEY
 from clinic.pages import registry
 
 logger = logging.getLogger(__name__)
+request_log = logging.getLogger("clinic.requests")  # (once: getLogger takes a lock per call)
 
 # Headers that belong to one visitor or one connection and are never replayed.
 SKIPPED_HEADERS = {"set-cookie", "content-length", "connection", "transfer-encoding"}
@@ -535,7 +536,6 @@ def answer(environ, start_response, ready, started):
 
 
 def log_hit(environ, status, started):
-    request_log = logging.getLogger("clinic.requests")
     if request_log.isEnabledFor(logging.INFO):
         line = {
             "method": environ["REQUEST_METHOD"],

@@ -9,8 +9,9 @@ and answers from it without asking Redis, as long as it knows the current *gener
 - Every generation move publishes a notice on a Redis channel (`notify()`), after the new
   number is written.
 - Each process holds one subscription. Before a copy is served, the request checks the
-  subscription without waiting (one `select` on its socket); a notice makes it read the
-  generation again, so a change saved on any server is seen as soon as its notice arrives.
+  subscription without waiting (one `poll` on its socket, registered once: a hit costs one
+  system call, not redis-py's read path); a notice makes it read the generation again, so a
+  change saved on any server is seen as soon as its notice arrives.
 - The generation is also read again at least once a second, so a missed notice, a server that
   does not publish (an older version during a rolling deploy), or a Redis that hangs costs at
   most a second of trust, never longer.
@@ -23,6 +24,7 @@ Only with a Redis cache: without REDIS_URL the page cache is in-process already.
 import contextlib
 import functools
 import os
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -79,6 +81,7 @@ class Watch:
     def __init__(self):
         self.lock = threading.Lock()
         self.pubsub = None
+        self.poller = None
         self.client = None
         self.generation = None
         self.read_at = 0.0
@@ -112,7 +115,17 @@ class Watch:
         if self.pubsub is None:
             self.pubsub = client.pubsub(ignore_subscribe_messages=True)
             self.pubsub.subscribe(channel())
+            self.poller = subscription_poller(self.pubsub)
             self.generation = None
+        elif (
+            self.poller is not None
+            and self.generation is not None
+            and time.monotonic() - self.read_at <= RECHECK_SECONDS
+            and not self.poller.poll(0)
+        ):
+            # The common case: nothing arrived on the subscription's socket since the last
+            # check, which drained what redis-py had read (so its buffer is empty too).
+            return self.generation
         moved = False
         while True:
             message = self.pubsub.get_message(timeout=0)
@@ -138,7 +151,19 @@ class Watch:
             with contextlib.suppress(*REDIS_ERRORS):
                 self.pubsub.close()
         self.pubsub = None
+        self.poller = None
         self.generation = None
+
+
+def subscription_poller(pubsub):
+    """A poll object on the subscription's socket, or None where redis-py hides it (then every
+    check goes through get_message)."""
+    sock = getattr(pubsub.connection, "_sock", None)
+    if sock is None:
+        return None
+    poller = select.poll()
+    poller.register(sock, select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
+    return poller
 
 
 class Copies:
