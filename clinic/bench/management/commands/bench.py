@@ -7,7 +7,9 @@
    page's exact bytes under the same gunicorn: the ceiling for this machine.
 3. Runs wrk for a bounded time per page (home, blog index, article, condition, search, feed when
    there is one) and prints requests/s, p50 and p99 latency, errors, SQL queries and bytes,
-   each page's rate also as a ratio to the ceiling; writes the same as JSON.
+   each page's rate also as a ratio to the ceiling, and the gunicorn processes' CPU time per
+   request (read from /proc: unlike the rate, hardly moved by other load on the machine);
+   writes the same as JSON.
 
 Only 127.0.0.1 is ever contacted; every run stops by itself (wrk -d).
 """
@@ -116,6 +118,19 @@ class Server:
                 time.sleep(0.2)
         self.stop()
         raise CommandError(f"gunicorn for {app} did not answer on port {port} within 30 s.")
+
+    def cpu_seconds(self):
+        """User and system CPU time of this gunicorn, master and workers (its process group)."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a process that ended meanwhile
+            # After the command: state, ppid, pgrp (index 2), ..., utime and stime (11, 12).
+            if int(fields[2]) == self.process.pid:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def fetch(self, path):
         with urllib.request.urlopen(self.url + path, timeout=30) as response:  # noqa: S310
@@ -233,7 +248,11 @@ class Command(BaseCommand):
                     server = servers[mode]
                     server.fetch(path)  # warm: measure the steady state
                     server.fetch(path)
+                    cpu_before = server.cpu_seconds()
                     results[name][mode] = self.wrk(server.url + path)
+                    cpu = server.cpu_seconds() - cpu_before
+                    requests = results[name][mode]["requests"] or 1
+                    results[name][mode]["cpu_us"] = round(cpu / requests * 1e6, 1)
                     if mode != "ceiling":
                         results[name][mode]["queries"] = self.queries(path, mode)
                     self.stdout.write(
@@ -373,7 +392,7 @@ class Command(BaseCommand):
     def print_table(self, report):
         header = (
             f"{'page':12} {'mode':9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
-            f"{'SQL':>4} {'bytes':>7} {'of ceiling':>10}"
+            f"{'SQL':>4} {'bytes':>7} {'of ceiling':>10} {'CPU us/req':>10}"
         )
         self.stdout.write("\n" + header + "\n" + "-" * len(header))
         for name, result in report["pages"].items():
@@ -384,5 +403,5 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{name:12} {mode:9} {row['rps']:8.0f} {row['p50_ms'] or 0:8.2f} "
                     f"{row['p99_ms'] or 0:8.2f} {row['errors']:6} {queries!s:>4} "
-                    f"{result['bytes']:7} {ratio:>10}"
+                    f"{result['bytes']:7} {ratio:>10} {row.get('cpu_us', 0):10.0f}"
                 )
