@@ -42,6 +42,9 @@ UNSEEN4_REFERENCES = UNSEEN_REFERENCES.with_name("unseen4_references.jsonl")
 # The fifth, written and frozen on 6 December by an engineer who does not work on the parser
 # (docs/references.md, "A fifth held-out set"); the same rules as unseen3.
 UNSEEN5_REFERENCES = UNSEEN_REFERENCES.with_name("unseen5_references.jsonl")
+# The sixth, written and frozen on 6 December by an engineer who does not work on the parser
+# (docs/references.md, "A sixth held-out set"); the same rules as unseen3.
+UNSEEN6_REFERENCES = UNSEEN_REFERENCES.with_name("unseen6_references.jsonl")
 # The seventh, written and frozen on 6 December by an engineer who does not work on the parser
 # (docs/references.md, "A seventh held-out set"); the same rules as unseen3.
 UNSEEN7_REFERENCES = UNSEEN_REFERENCES.with_name("unseen7_references.jsonl")
@@ -387,6 +390,7 @@ DATA_FILES = (
     UNSEEN3_REFERENCES,
     UNSEEN4_REFERENCES,
     UNSEEN5_REFERENCES,
+    UNSEEN6_REFERENCES,
     UNSEEN7_REFERENCES,
     DEV_REFERENCES,
     DEV2_REFERENCES,
@@ -403,6 +407,7 @@ DATA_FILES = (
         pytest.param(UNSEEN3_REFERENCES, 140, 10, {}, id="unseen3"),
         pytest.param(UNSEEN4_REFERENCES, 160, 12, {}, id="unseen4"),
         pytest.param(UNSEEN5_REFERENCES, 150, 12, {}, id="unseen5"),
+        pytest.param(UNSEEN6_REFERENCES, 180, 12, {}, id="unseen6"),
         pytest.param(UNSEEN7_REFERENCES, 180, 12, {}, id="unseen7"),
     ],
 )
@@ -440,6 +445,7 @@ def test_held_out_set_loads_and_shares_no_paper_with_any_other_set(
         UNSEEN3_REFERENCES,
         UNSEEN4_REFERENCES,
         UNSEEN5_REFERENCES,
+        UNSEEN6_REFERENCES,
         UNSEEN7_REFERENCES,
     ],
     ids=lambda p: p.stem,
