@@ -3,7 +3,8 @@
 Two measurements, reported per style group:
 
 * ``score_unseen()``: the shipped model on ``unseen_references.jsonl``, a test set written and
-  frozen before the first model was trained and never used for training or tuning.
+  frozen before the first model was trained, scored at checkpoints, and retired into training
+  on 6 December with the four held-out sets after it.
 * ``cross_validate(k)``: k-fold cross-validation over the training data. Each fold trains a
   fresh model on the other folds and parses its own references. The project's labelled
   references are scored against their hand-written CSL-JSON; AnyStyle's references, which
@@ -11,6 +12,12 @@ Two measurements, reported per style group:
   same tidying rules (so that part measures the labeller, not the rules). The clinic-layout
   variants of the project's references are left out of cross-validation: they share titles
   with the references they were made from.
+* ``cross_validate_real(k)``: k-fold cross-validation over the project's real references only
+  (the labelled set and the retired held-out sets), folded by paper so that no paper is in a
+  fold's training data and its test at once (the blog forms and other re-writings of one paper
+  share a fold). Each fold trains with the shipped recipe (``training.all_sequences``) on the
+  other folds' real rows, optionally on a sample of AnyStyle to save time, and is scored per
+  style group on its own real rows against their hand-written CSL-JSON.
 """
 
 import random
@@ -19,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clinic.citations import crf, training
-from clinic.citations.scoring import UNSEEN_REFERENCES, Report, load_labelled, score
+from clinic.citations.scoring import UNSEEN_REFERENCES, Report, _text, load_labelled, score
 
 
 def first_item(text: str) -> dict:
@@ -112,6 +119,116 @@ def cross_validate(
     finally:
         crf.use_model(previous)
     return score_by_group(rows)
+
+
+def _paper_keys(item: dict) -> list[tuple]:
+    """What names a paper: its title, DOI and PMID, and for a title-less row (the blog's "Name et
+    al Journal" form) its volume, first page and year."""
+    keys = []
+    if item.get("title"):
+        keys.append(("title", _text(crf.normalise(item["title"]))))
+    for name in ("DOI", "PMID"):
+        if item.get(name):
+            keys.append((name, _text(item[name])))
+    first = str(item.get("page") or item.get("number") or "").split("-")[0]
+    year = ((item.get("issued") or {}).get("date-parts") or [[None]])[0][0]
+    if item.get("volume") and first:
+        keys.append(("where", _text(item["volume"]), _text(first), str(year)))
+    return keys
+
+
+def paper_folds(rows: list[dict], k: int, seed: int = 14) -> list[int]:
+    """A fold (0..k-1) for every row: rows that share a paper key share a fold, and each style
+    group is spread evenly over the folds."""
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[tuple, int] = {}
+    for index, row in enumerate(rows):
+        for key in _paper_keys(row["expected"]):
+            if key in seen:
+                parent[root(index)] = root(seen[key])
+            else:
+                seen[key] = index
+    papers: dict[int, list[int]] = {}
+    for index in range(len(rows)):
+        papers.setdefault(root(index), []).append(index)
+    rng = random.Random(seed)
+    order = list(papers.values())
+    rng.shuffle(order)
+    order.sort(key=lambda members: rows[members[0]].get("style", "other"))
+    fold = [0] * len(rows)
+    for position, members in enumerate(order):
+        for index in members:
+            fold[index] = position % k
+    return fold
+
+
+def cross_validate_real(
+    k: int = 3,
+    *,
+    anystyle_limit: int = 0,
+    trained_paths=training.REAL_PATHS,
+    iterations: int = training.ITERATIONS,
+    progress: Callable[[str], None] = lambda message: None,
+    models_dir: Path | str | None = None,
+    folds: list[int] | None = None,
+) -> tuple[dict[str, Report], list[dict]]:
+    """k-fold cross-validation on the real rows of ``training.REAL_PATHS``, by paper.
+
+    Every fold parses its own real rows (all of ``REAL_PATHS``) with a model trained by the
+    shipped recipe on the other folds' rows of ``trained_paths`` only (the labelled set alone
+    measures main's training data before the held-out sets were retired). Returns the reports
+    per style group and the rows in the order scored (for ``--errors``).
+    """
+    rows = []
+    for path in training.REAL_PATHS:
+        for row in load_labelled(path):
+            rows.append({**row, "file": Path(path).name})
+    fold_of = paper_folds(rows, k)
+    trained_names = {Path(path).name for path in trained_paths}
+    scored, tested = [], []
+    previous = crf.MODEL_PATH
+    try:
+        with tempfile.TemporaryDirectory() as temporary:
+            folder = Path(models_dir or temporary)
+            folder.mkdir(parents=True, exist_ok=True)
+            for fold in [f - 1 for f in folds] if folds else range(k):
+                train_rows = [
+                    row
+                    for row, f in zip(rows, fold_of, strict=True)
+                    if f != fold and row["file"] in trained_names
+                ]
+                test = [row for row, f in zip(rows, fold_of, strict=True) if f == fold]
+                path = folder / f"real-fold{fold}-of-{k}.crfsuite"
+                if not path.exists():
+                    sequences = training.all_sequences(
+                        rows=train_rows, anystyle_limit=anystyle_limit
+                    )
+                    progress(
+                        f"fold {fold + 1}/{k}: training on {len(sequences)} sequences "
+                        f"({len(train_rows)} real rows), testing on {len(test)} real rows"
+                    )
+                    crf.train(
+                        [(text, labels) for text, labels, _ in sequences],
+                        path.with_suffix(".tmp"),
+                        max_iterations=iterations,
+                    )
+                    path.with_suffix(".tmp").replace(path)
+                crf.use_model(path)
+                for row in test:
+                    scored.append(
+                        (row.get("style", "other"), row["expected"], first_item(row["text"]))
+                    )
+                    tested.append(row)
+    finally:
+        crf.use_model(previous)
+    return score_by_group(scored), tested
 
 
 # Which scored fields each ``_confidence`` key stands for.

@@ -2,13 +2,15 @@
 
 * AnyStyle's labelled references (``anystyle-*.xml.gz``, BSD-2-Clause, see
   ``LICENSE-anystyle.txt``): one ``<sequence>`` per reference, one element per segment.
-* The project's own labelled set (``labelled_references.jsonl``): CSL-JSON answers, turned
-  into token labels by finding each field's text in the reference (``align``).
+* The project's own labelled set (``labelled_references.jsonl``) and the held-out sets retired
+  into training after they were scored (``RETIRED_HELD_OUT``): CSL-JSON answers, turned into
+  token labels by finding each field's text in the reference (``align``).
 * The same project references re-written in the shapes the clinic's old pages use ("First
   Last et al Journal. 2020 Mar; 66(3): 186-187." and journal first, title last), so that the
   model sees those layouts (``clinic_forms``).
 
-``unseen_references.jsonl`` in the same folder is the frozen test set: nothing here reads it.
+The dev sets (``dev*_references.jsonl``) are tuned on and never trained on; a held-out set is
+read here only once it has been scored and retired (a test checks that no other is named).
 """
 
 import json
@@ -23,6 +25,19 @@ from clinic.citations.crf import DATA_DIR, normalise, read_gzip_text, tokenize
 ANYSTYLE_FILES = ("core", "gold", "good", "bad", "ugly")
 ITERATIONS = 100
 LABELLED_PATH = DATA_DIR / "labelled_references.jsonl"
+# The held-out sets scored on successive models (docs/references.md) and then retired into
+# training on 6 December: real references labelled like the labelled set, and used the same way.
+RETIRED_HELD_OUT = tuple(
+    DATA_DIR / name
+    for name in (
+        "unseen_references.jsonl",
+        "unseen2_references.jsonl",
+        "unseen3_references.jsonl",
+        "unseen4_references.jsonl",
+        "unseen5_references.jsonl",
+    )
+)
+REAL_PATHS = (LABELLED_PATH, *RETIRED_HELD_OUT)
 
 # AnyStyle's segment names -> our labels.
 ANYSTYLE_LABELS = {
@@ -283,13 +298,20 @@ def _token_labels(text: str, chars: list[str | None]) -> list[str]:
     return [lab or following for lab in labels]
 
 
-def labelled_sequences(path: Path = LABELLED_PATH) -> list[tuple[str, list[str], str]]:
-    """The project's labelled references as (text, labels, style) with alignable answers."""
+def real_rows(paths=REAL_PATHS) -> list[dict]:
+    """The project's real labelled references ({"text", "style", "expected", ...}) in order."""
+    rows = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def labelled_sequences(rows: list[dict] | None = None) -> list[tuple[str, list[str], str]]:
+    """The real labelled references as (text, labels, style) with alignable answers."""
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for row in real_rows() if rows is None else rows:
         labels = align(row["text"], row["expected"])
         if labels:
             out.append((normalise(row["text"]), labels, row.get("style", "project")))
@@ -346,19 +368,17 @@ def _locator(rng: random.Random, year: int, volume: str, issue: str | None, page
     return pieces
 
 
-def clinic_forms(path: Path = LABELLED_PATH, seed: int = 14, extra: int = 800):
+def clinic_forms(rows: list[dict] | None = None, seed: int = 14, extra: int = 800):
     """The clinic pages' layouts: "First Last et al Journal. 2020 Mar; 66(3): 186-187." and
-    "Journal. 2009;169(9):858-66. Title." Built from the labelled set's journal articles and,
+    "Journal. 2009;169(9):858-66. Title." Built from the real labelled journal articles and,
     for variety, from journal abbreviations of the journal list and titles of AnyStyle's
     references (training data only)."""
     from clinic.citations.crf import journals
 
     rng = random.Random(seed)
     records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        item = json.loads(line)["expected"]
+    for row in real_rows() if rows is None else rows:
+        item = row["expected"]
         people = [p for p in item.get("author") or [] if p.get("family")]
         year = ((item.get("issued") or {}).get("date-parts") or [[None]])[0][0]
         if (
@@ -436,14 +456,23 @@ def clinic_forms(path: Path = LABELLED_PATH, seed: int = 14, extra: int = 800):
 
 
 SYNTHETIC = synthetic.COUNT
-# The project's real labelled strings are given this many times: a few hundred among 22,000.
+# The project's real labelled strings are given this many times: about 1,200 among 24,000.
 LABELLED_WEIGHT = 1
 
 
-def all_sequences(anystyle_files=ANYSTYLE_FILES) -> list[tuple[str, list[str], str]]:
+def all_sequences(
+    anystyle_files=ANYSTYLE_FILES, rows: list[dict] | None = None, anystyle_limit: int = 0
+) -> list[tuple[str, list[str], str]]:
+    """Every training sequence: AnyStyle's (``anystyle_limit`` of them, drawn at random, when
+    set), the real ``rows`` (all of ``REAL_PATHS`` by default), the clinic forms made from
+    them, and the made-up strings. Cross-validation passes a fold's rows."""
+    rows = real_rows() if rows is None else rows
+    anystyle = anystyle_sequences(anystyle_files)
+    if anystyle_limit and anystyle_limit < len(anystyle):
+        anystyle = random.Random(14).sample(anystyle, anystyle_limit)
     return (
-        anystyle_sequences(anystyle_files)
-        + labelled_sequences() * LABELLED_WEIGHT
-        + clinic_forms()
+        anystyle
+        + labelled_sequences(rows) * LABELLED_WEIGHT
+        + clinic_forms(rows)
         + synthetic.synthetic_sequences(SYNTHETIC)
     )
