@@ -212,12 +212,31 @@ def _segments(tagged, boundaries: bool = False):
     return out
 
 
+def _bracket_inside_title(text: str, segments: list) -> list:
+    """ "... coronavirus disease 2019 (COVID-19) from ...": an opening bracket between two
+    parts of the title, which the model read as the start of a date, belongs to the title."""
+    out: list = []
+    for segment in segments:
+        if (
+            len(out) >= 2
+            and segment[0] == "title"
+            and out[-2][0] == "title"
+            and re.fullmatch(r"\s*[(\[]\s*", text[out[-1][1] : out[-1][2]])
+        ):
+            bracket = out.pop()
+            title = out.pop()
+            segment = ("title", title[1], segment[2], min(title[3], bracket[3], segment[3]))
+        out.append(segment)
+    return out
+
+
 def _parse_one(text: str, tagged: list) -> dict:
     if not text:
         return {}
     segments = _chapter_numbers(
         text, [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
     )
+    segments = _bracket_inside_title(text, segments)
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))
@@ -245,8 +264,13 @@ def _parse_one(text: str, tagged: list) -> dict:
         author_text = _author_title_boundary(author_text, p, by_label)
     elif author_text:
         # "Cherkin DC. Trial. Arch Intern Med.": a short title read with Vancouver names.
+        # Not "Mark D. | Neuman et al N Engl J Med. 2021 ...": names, then "et al".
         names = _TITLE_AFTER_VANCOUVER.match(author_text)
-        if names and not re.search(r"\b[A-Z]{1,3}$", names.group(2)):
+        if (
+            names
+            and not re.search(r"\b[A-Z]{1,3}$", names.group(2))
+            and not _ET_AL_TAIL.search(names.group(2))
+        ):
             author_text = names.group(1)
             by_label["title"] = [(names.group(2), min(p, DOUBTFUL - 0.01))]
     if author_text:
@@ -337,6 +361,23 @@ def _parse_one(text: str, tagged: list) -> dict:
         if sep and head and crf.journal_key(rest.strip(" .")) in crf.journals().names:
             item["title"] = _clean_title(f"{item['title']} {head}")
             journal_text = rest
+    quoted = re.search(r"[.?!,]\"\s+(?=\S)", item.get("title", ""))
+    if quoted and not journal_text and item["title"].count('"') == 1:
+        # MLA: '"The measurement of ... data." Biometrics' read as the title: a closing quote
+        # ends the title, and what follows it is the journal.
+        journal_text = item["title"][quoted.end() :]
+        item["title"] = _clean_title(item["title"][: quoted.start() + 1])
+        p = min(confidence.get("title", 1.0), DOUBTFUL - 0.01)
+    tail = re.fullmatch(r"(.+[.?!][\"”’']?)\s+(\S+(?: \S+)?)", item.get("title", ""))
+    if (
+        journal_text
+        and tail
+        and crf.journal_key(journal_text.strip(" .,")) not in crf.journals().names
+        and crf.journal_key(f"{tail.group(2)} {journal_text}".strip(" .,")) in crf.journals().names
+    ):
+        # "... placebo. Anesthesia & | Analgesia": the journal's first words read with the title.
+        item["title"] = _clean_title(tail.group(1))
+        journal_text = f"{tail.group(2)} {journal_text}"
     ran_on = re.fullmatch(r"(.+[.?!][\"”’']?)\s+([A-Z][\w'’-]*)", item.get("title", ""))
     if journal_text and ran_on and re.match(r"(?:in|of|and|for|on|&)\s+\w", journal_text):
         # Google Scholar's APA "... of statistics. Advances | in health sciences education":
@@ -464,6 +505,17 @@ def _parse_one(text: str, tagged: list) -> dict:
     pages_text, p = first("pages")
     if pages_text:
         key, value = read_pages(pages_text, has_issue="issue" in item)
+        if (
+            key == "number"
+            and re.fullmatch(r"\d{1,4}", value or "")
+            and item.get("container-title")
+            and not _ARTICLE_NUMBERS_RE.search(
+                f"{item['container-title']} {item.get('container-title-short', '')}"
+            )
+        ):
+            # "Nature 428, 486 (2004)", "Lancet 1998;352:364": one short page of a journal
+            # that prints pages (BMC, Frontiers, Trials, PLOS ... number their articles).
+            key = "page"
         if value:
             item[key] = value
             confidence[key] = p
@@ -500,12 +552,14 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["URL"] = url_text.strip().rstrip(".,;")
             confidence["URL"] = p
 
-    # Cochrane reviews have issues, not volumes: "Cochrane Database Syst Rev, 12, CD010912".
+    # Cochrane reviews have issues, not volumes: "Cochrane Database Syst Rev, 12, CD010912";
+    # but Vancouver's "2016;12:CD011286" is written, and labelled, as a volume.
     if (
         "cochrane" in item.get("container-title", "").lower()
         and item.get("volume")
         and "issue" not in item
         and str(item.get("number", "")).upper().startswith("CD")
+        and not re.search(rf";\s*{re.escape(item['volume'])}\s*:\s*CD", text, re.I)
     ):
         item["issue"] = item.pop("volume")
         confidence["issue"] = confidence.pop("volume", 1.0)
@@ -819,12 +873,19 @@ def _after(segments, text: str, label: str) -> str | None:
 _ET_AL_TAIL = re.compile(r"[\s,;]*(?:et\.?\s*al\.?|and others|\.\.\.|…)[\s.,;:]*$", re.I)
 _GIVEN_FIRST = re.compile(
     r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.|[A-Z])(?:\s+|-|(?<=\.))){1,4})"
-    r"(?P<family>(?:[a-z]{1,3}\s)?[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)$"
+    r"(?P<family>(?:[a-z]{1,3}\s){0,2}[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)$"
 )
 
 
 _MLA_FIRST_AUTHOR = re.compile(
     r"([A-Z][\w'-]+(?: [A-Z][a-z][\w'-]*)?), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*)\.?"
+)
+
+
+_MLA_ONE = re.compile(
+    r"([A-Z][\w'-]+(?: [A-Z][a-z][\w'-]*)?), "
+    r"((?:[A-Z][a-z]+|[A-Z]\.(?:-[A-Z]\.)?|[A-Z]-[A-Z]\.?)"
+    r"(?:[ -](?:[A-Z][a-z]*\.?|[A-Z]{2,3}))*)\.?"
 )
 
 
@@ -883,10 +944,10 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         head, _, tail = body.partition(";")
         if tail.strip() and "," not in tail and _looks_group_name(tail):
             body, groups = head.strip(), [{"literal": tail.strip(" .;")}]
-    mla = re.fullmatch(
-        r"([A-Z][\w'-]+(?: [A-Z][a-z][\w'-]*)?), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*)\.?", body
-    )
-    if mla:  # MLA: "Kaptchuk, Ted J., et al."
+    mla = re.fullmatch(_MLA_ONE, body)
+    if mla and (et_al or re.search(r"[a-z]", mla.group(2))):
+        # MLA: "Kaptchuk, Ted J., et al.", "Wilson, Peter WF, et al.", "Vincent, J-L., et al.",
+        # "Ely, E. Wesley, et al." (initials alone only before "et al.": APA has them too)
         return [{"family": mla.group(1), "given": mla.group(2)}, *groups], et_al
     mla_pair = re.fullmatch(
         r"([A-Z][\w'-]+), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*),? and "
@@ -937,7 +998,7 @@ def _read_scholar_list(body: str) -> list[dict]:
     if not match:
         return []
     start = _SCHOLAR_FIRST.match(match.group(1))
-    if not start or not re.search(r"[a-z]", start.group("given")):
+    if not start:
         return []
     people = [{"family": start.group("family"), "given": start.group("given")}]
     between = match.group(1)[start.end() :]
@@ -945,8 +1006,9 @@ def _read_scholar_list(body: str) -> list[dict]:
     if between and not between.startswith(", "):
         return []
     for part in others:
+        # "Cormack, R. S., and J. Lehane": given names may be initials alone.
         person = _SCHOLAR_PERSON.fullmatch(part.strip())
-        if not person or not re.search(r"[a-z]", person.group("given")):
+        if not person:
             return []
         people.append({"family": person.group("family"), "given": person.group("given")})
     return people
@@ -1061,6 +1123,18 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     if volume and not re.fullmatch(r"[A-Za-z]{0,3}\d[\w-]{0,10}", volume):
         volume = None
     return volume, issue, pages
+
+
+# Journals whose articles carry a number instead of pages ("BMC Med 2015;13:23").
+_ARTICLE_NUMBERS_RE = re.compile(
+    r"\b(?:BMC|Trials|Front(?:iers)?|Sci(?:entific)?\.? Rep|Nat(?:ure)?\.? Commun|PLo[Ss]|"
+    r"Headache Pain|Syst(?:ematic)?\.? Rev(?:iews)?\b(?! Syst)|Genome|Integr(?:ative)?\.? Med|npj|"
+    r"Chin(?:ese)?\.? Med(?:icine)?$|Evid|Sensors|Nutrients|Phys(?:ical)?\.? Rev|Primers|eLife|"
+    r"Int(?:ernational)?\.? J|J(?:ournal of)?\.? Clin(?:ical)?\.? Med(?:icine)?$|Cureus|"
+    r"Healthcare|Cells|Molecules|Cancers|Transl|Res(?:earch)?\.? Ther|Crit(?:ical)?\.? Care|"
+    r"Implement|Biol|Commun|Reports|Open|Pain Relief)",
+    re.I,
+)
 
 
 def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
