@@ -22,6 +22,7 @@ unambiguous shapes, the full journal title looked up from its abbreviation. Pure
 never raises; the model file is opened once per process.
 """
 
+import itertools
 import re
 
 from clinic.citations import crf
@@ -362,7 +363,7 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["title"] = _clean_title(f"{item['title']} {head}")
             journal_text = rest
     quoted = re.search(r"[.?!,]\"\s+(?=\S)", item.get("title", ""))
-    if quoted and not journal_text and item["title"].count('"') == 1:
+    if quoted and not journal_text and item["title"].lstrip('"').count('"') == 1:
         # MLA: '"The measurement of ... data." Biometrics' read as the title: a closing quote
         # ends the title, and what follows it is the journal.
         journal_text = item["title"][quoted.end() :]
@@ -378,6 +379,20 @@ def _parse_one(text: str, tagged: list) -> dict:
         # "... placebo. Anesthesia & | Analgesia": the journal's first words read with the title.
         item["title"] = _clean_title(tail.group(1))
         journal_text = f"{tail.group(2)} {journal_text}"
+    tail = re.fullmatch(r"(.+[.?!])\s+([A-ZÀ-Þ][^.?!]{0,60})", item.get("title", ""))
+    if journal_text and tail and len(tail.group(2).split()) <= 5:
+        # "Die Aetiologie der Tuberculose. Berl | Klin Wochenschr 1882": a title's last sentence
+        # that runs into the journal with no stop between them is the journal's first words.
+        ran_into = any(
+            a[0] == "title"
+            and b[0] == "journal"
+            and not text[a[2] : b[1]].strip()
+            and re.search(r"\w$", text[a[1] : a[2]])
+            for a, b in itertools.pairwise(segments)
+        )
+        if ran_into:
+            item["title"] = _clean_title(tail.group(1))
+            journal_text = f"{tail.group(2)} {journal_text}"
     ran_on = re.fullmatch(r"(.+[.?!][\"”’']?)\s+([A-Z][\w'’-]*)", item.get("title", ""))
     if journal_text and ran_on and re.match(r"(?:in|of|and|for|on|&)\s+\w", journal_text):
         # Google Scholar's APA "... of statistics. Advances | in health sciences education":
@@ -1061,7 +1076,11 @@ def _clean_title(text: str) -> str:
     if language and language.group(1).lower() in crf.LANGUAGE_NAMES:
         text = text[: language.start()]
     text = re.sub(r"\s*\[(?:internet|online|serial on the internet|in \w+)\]", "", text, flags=re.I)
-    text = _strip_title(text).strip(" ,;:\"'")
+    stripped = _strip_title(text)
+    text = stripped.strip(" ,;:\"'")
+    if stripped.startswith('"') and text.count('"') % 2:
+        # '"Mini-mental state". A practical method ...': the title opens with a quotation.
+        text = '"' + text
     # A translated title is bracketed as a whole ("[Acupuncture for ...]"): keep both brackets
     # when the model left one of them with the neighbouring field.
     if text.endswith("]") and text.count("[") < text.count("]"):

@@ -883,3 +883,53 @@ def test_a_closing_quote_ends_the_title_and_a_journal_s_first_words_go_back_to_i
         "Acupuncture is theatrical placebo",
         "Anesthesia & Analgesia",
     )
+
+
+def test_a_title_that_runs_into_the_journal_gives_back_the_journal_s_first_words():
+    item = _read_as(
+        "Koch R. Die Aetiologie der Tuberculose. Berl Klin Wochenschr 1882;19:221-30.",
+        ("author", "Koch"),
+        ("title", "Die"),
+        ("journal", "Klin"),
+        ("date", "1882"),
+        ("volume", "19"),
+        ("pages", "221"),
+    )
+    assert (item["title"], item["container-title"]) == (
+        "Die Aetiologie der Tuberculose",
+        "Berl Klin Wochenschr",
+    )
+    # A title's second sentence that ends with its stop stays in the title.
+    kept = _read_as(
+        "Langenbuch C. Ein Fall von Exstirpation der Gallenblase. Heilung. Klin Wochenschr "
+        "1882;19:725-7.",
+        ("author", "Langenbuch"),
+        ("title", "Ein"),
+        ("journal", "Klin"),
+        ("date", "1882"),
+        ("volume", "19"),
+        ("pages", "725"),
+    )
+    assert kept["title"] == "Ein Fall von Exstirpation der Gallenblase. Heilung"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            'Folstein MF, Folstein SE, McHugh PR. "Mini-mental state". A practical method for '
+            "grading the cognitive state of patients. J Psychiatr Res. 1975;12(3):189-98.",
+            '"Mini-mental state". A practical method for grading the cognitive state of patients',
+        ),
+        (
+            "Ball, J.E. and Griffiths, P. (2014) ‘“Care left undone” during nursing shifts’, BMJ "
+            "Quality & Safety, 23(2), pp. 116–125.",
+            '"Care left undone" during nursing shifts',
+        ),
+    ],
+)
+def test_a_title_that_opens_with_a_quotation_keeps_its_quote_marks(text, title):
+    opening = "‘“" if "“" in text else '"Mini'
+    journal = "BMJ" if "BMJ" in text else "J Psychiatr"
+    item = _read_as(text, ("author", text[:4]), ("title", opening), ("journal", journal))
+    assert item["title"] == title
