@@ -213,6 +213,26 @@ def _segments(tagged, boundaries: bool = False):
     return out
 
 
+def _journal_word_opening_title(text: str, segments: list) -> list:
+    """ "... et al. Pain | management with acupuncture ... BMC Complement Altern Med.": a title's
+    first word read as a journal, with the reference's journal later, opens the title."""
+    labels = [segment[0] for segment in segments]
+    for i in range(len(segments) - 1):
+        label, start, end, p = segments[i]
+        after = segments[i + 1]
+        if (
+            label == "journal"
+            and after[0] == "title"
+            and "journal" in labels[i + 2 :]
+            and len(text[start:end].split()) <= 2
+            and re.search(r"\w$", text[start:end])
+            and not text[end : after[1]].strip()
+        ):
+            merged = ("title", start, after[2], min(p, after[3]))
+            return [*segments[:i], merged, *segments[i + 2 :]]
+    return segments
+
+
 def _bracket_inside_title(text: str, segments: list) -> list:
     """ "... coronavirus disease 2019 (COVID-19) from ...": an opening bracket between two
     parts of the title, which the model read as the start of a date, belongs to the title."""
@@ -237,7 +257,7 @@ def _parse_one(text: str, tagged: list) -> dict:
     segments = _chapter_numbers(
         text, [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
     )
-    segments = _bracket_inside_title(text, segments)
+    segments = _bracket_inside_title(text, _journal_word_opening_title(text, segments))
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))
@@ -363,10 +383,11 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["title"] = _clean_title(f"{item['title']} {head}")
             journal_text = rest
     quoted = re.search(r"[.?!,]\"\s+(?=\S)", item.get("title", ""))
-    if quoted and not journal_text and item["title"].lstrip('"').count('"') == 1:
+    if quoted and item["title"].lstrip('"').count('"') == 1:
         # MLA: '"The measurement of ... data." Biometrics' read as the title: a closing quote
-        # ends the title, and what follows it is the journal.
-        journal_text = item["title"][quoted.end() :]
+        # ends the title, and what follows it is (the start of) the journal.
+        rest = item["title"][quoted.end() :]
+        journal_text = f"{rest} {journal_text}" if journal_text else rest
         item["title"] = _clean_title(item["title"][: quoted.start() + 1])
         p = min(confidence.get("title", 1.0), DOUBTFUL - 0.01)
     tail = re.fullmatch(r"(.+[.?!][\"”’']?)\s+(\S+(?: \S+)?)", item.get("title", ""))
@@ -523,6 +544,8 @@ def _parse_one(text: str, tagged: list) -> dict:
         if (
             key == "number"
             and re.fullmatch(r"\d{1,4}", value or "")
+            and len(by_label.get("pages", [])) == 1
+            and item.get("volume")
             and item.get("container-title")
             and not _ARTICLE_NUMBERS_RE.search(
                 f"{item['container-title']} {item.get('container-title-short', '')}"
@@ -1148,8 +1171,8 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
 _ARTICLE_NUMBERS_RE = re.compile(
     r"\b(?:BMC|Trials|Front(?:iers)?|Sci(?:entific)?\.? Rep|Nat(?:ure)?\.? Commun|PLo[Ss]|"
     r"Headache Pain|Syst(?:ematic)?\.? Rev(?:iews)?\b(?! Syst)|Genome|Integr(?:ative)?\.? Med|npj|"
-    r"Chin(?:ese)?\.? Med(?:icine)?$|Evid|Sensors|Nutrients|Phys(?:ical)?\.? Rev|Primers|eLife|"
-    r"Int(?:ernational)?\.? J|J(?:ournal of)?\.? Clin(?:ical)?\.? Med(?:icine)?$|Cureus|"
+    r"Chin(?:ese)?\.? Med(?:icine)?\.?$|Evid|Sensors|Nutrients|Phys(?:ical)?\.? Rev|Primers|eLife|"
+    r"Int(?:ernational)?\.? J|J(?:ournal of)?\.? Clin(?:ical)?\.? Med(?:icine)?\.?$|Cureus|"
     r"Healthcare|Cells|Molecules|Cancers|Transl|Res(?:earch)?\.? Ther|Crit(?:ical)?\.? Care|"
     r"Implement|Biol|Commun|Reports|Open|Pain Relief)",
     re.I,

@@ -933,3 +933,51 @@ def test_a_title_that_opens_with_a_quotation_keeps_its_quote_marks(text, title):
     journal = "BMJ" if "BMJ" in text else "J Psychiatr"
     item = _read_as(text, ("author", text[:4]), ("title", opening), ("journal", journal))
     assert item["title"] == title
+
+
+def test_a_title_s_first_word_read_as_a_journal_opens_the_title():
+    item = _read_as(
+        "Manyanga T, Froese M, et al. Pain management with acupuncture in osteoarthritis. BMC "
+        "Complement Altern Med. 2014;14:312.",
+        ("author", "Manyanga"),
+        ("journal", "Pain"),
+        ("title", "management"),
+        ("journal", "BMC"),
+        ("date", "2014"),
+        ("volume", "14"),
+        ("pages", "312"),
+    )
+    assert item["title"] == "Pain management with acupuncture in osteoarthritis"
+    assert (item["container-title-short"], item["number"]) == ("BMC Complement Altern Med", "312")
+
+
+def test_after_an_mla_title_s_closing_quote_the_journal_begins():
+    item = _read_as(
+        'Six, A. J., B. E. Backus, and J. C. Kelder. "Chest pain in the emergency room: value of '
+        'the HEART score." Netherlands Heart Journal 16 (2008): 191-196.',
+        ("author", "Six"),
+        ("title", '"Chest'),
+        ("journal", "Heart Journal"),
+        ("volume", "16"),
+        ("date", "(2008)"),
+        ("pages", "191"),
+    )
+    assert (item["title"], item["container-title"]) == (
+        "Chest pain in the emergency room: value of the HEART score",
+        "Netherlands Heart Journal",
+    )
+
+
+def test_a_number_read_without_a_volume_is_not_made_a_page():
+    # MDPI's "Int. Rev. Neurobiol. 2013, 111, 49-65" with the volume read as a page: the pages
+    # after it stay the pages.
+    item = _read_as(
+        "Xing, J.J.; Liang, F.R. Acupuncture point specificity. Int. Rev. Neurobiol. 2013, 111, "
+        "49–65.",
+        ("author", "Xing"),
+        ("title", "Acupuncture"),
+        ("journal", "Int."),
+        ("date", "2013"),
+        ("pages", "111"),
+    )
+    assert "page" not in item
