@@ -233,6 +233,28 @@ def _journal_word_opening_title(text: str, segments: list) -> list:
     return segments
 
 
+def _year_closing_title(text: str, segments: list) -> list:
+    """ "Cancer statistics, | 2023. | CA Cancer J Clin. 2023 Jan;73(1):17-48.": a year after
+    the title's comma, read as a date before the journal, ends the title when the reference
+    has its own date later."""
+    for i in range(1, len(segments) - 1):
+        label, start, end, p = segments[i]
+        before, after = segments[i - 1], segments[i + 1]
+        if (
+            label == "date"
+            and before[0] == "title"
+            and after[0] in ("journal", "container")
+            and text[before[1] : before[2]].rstrip().endswith(",")
+            and re.fullmatch(
+                r"\s*(?:1[6-9]|20)\d\d(?:\s?-\s?(?:1[6-9]|20)\d\d)?[.,]?\s*", text[start:end]
+            )
+            and any(segment[0] == "date" for segment in segments[i + 2 :])
+        ):
+            merged = ("title", before[1], end, min(p, before[3]))
+            return [*segments[: i - 1], merged, *segments[i + 1 :]]
+    return segments
+
+
 def _bracket_inside_title(text: str, segments: list) -> list:
     """ "... coronavirus disease 2019 (COVID-19) from ...": an opening bracket between two
     parts of the title, which the model read as the start of a date, belongs to the title."""
@@ -258,6 +280,7 @@ def _parse_one(text: str, tagged: list) -> dict:
         text, [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
     )
     segments = _bracket_inside_title(text, _journal_word_opening_title(text, segments))
+    segments = _year_closing_title(text, segments)
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))

@@ -981,3 +981,18 @@ def test_a_number_read_without_a_volume_is_not_made_a_page():
         ("pages", "111"),
     )
     assert "page" not in item
+
+
+def test_a_year_after_the_title_s_comma_ends_the_title():
+    item = _read_as(
+        "Siegel RL, Jemal A. Cancer statistics, 2023. CA Cancer J Clin. 2023 Jan;73(1):17-48.",
+        ("author", "Siegel"),
+        ("title", "Cancer"),
+        ("date", "2023."),
+        ("journal", "CA"),
+        ("date", "2023 Jan"),
+        ("volume", "73"),
+        ("pages", "17-48"),
+    )
+    assert item["title"] == "Cancer statistics, 2023"
+    assert item["issued"] == {"date-parts": [[2023, 1]]}
