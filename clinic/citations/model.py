@@ -326,6 +326,16 @@ def _parse_one(text: str, tagged: list) -> dict:
             author_text = author_text[: shout.start() + 1]
             title_text, title_p = by_label["title"][0]
             by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
+        journal_after = re.fullmatch(r"(.+?\bet al\.?)\s+([A-Z][^.]*?)\.?\s*", author_text)
+        if (
+            journal_after
+            and not by_label.get("journal")
+            and not by_label.get("container")
+            and crf.journal_key(journal_after.group(2)) in crf.journals().names
+        ):
+            # The blog form "Fiona Godlee et al BMJ. 2011 Jan 5; 342: c7452." read as names.
+            author_text = journal_after.group(1)
+            by_label["journal"] = [(journal_after.group(2), min(p, DOUBTFUL - 0.01))]
         authors, et_al = read_authors(author_text)
         if authors:
             item["author"] = authors
@@ -580,6 +590,20 @@ def _parse_one(text: str, tagged: list) -> dict:
         if value:
             item[key] = value
             confidence[key] = p
+
+    written = _WRITTEN_LOCATOR_RE.search(text)
+    if written and item.get("container-title"):
+        # ScienceDirect's "The Lancet, Volume 352, Issue 9125, 1 August 1998, Pages 364-365":
+        # the locator written out in words (the model may read the day as the page).
+        for key, value in (
+            ("volume", written.group("volume")),
+            ("issue", written.group("issue")),
+            ("page", read_pages(written.group("pages"), has_issue=True)[1]),
+        ):
+            if value:
+                item[key] = value
+                confidence[key] = min(confidence.get(key, 1.0), DOUBTFUL + 0.01)
+        item.pop("number", None)
 
     edition, _ = first("edition")
     if edition and "title" in item and by_label.get("journal") and not by_label.get("publisher"):
@@ -1190,6 +1214,10 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     return volume, issue, pages
 
 
+_WRITTEN_LOCATOR_RE = re.compile(
+    r"\bVolume\s+(?P<volume>\w{1,8})(?:,\s*Issue\s+(?P<issue>[\w-]{1,10}))?,(?:[^,]{1,30},)?"
+    r"\s*Pages?\s+(?P<pages>[A-Za-z]?\d+(?:\s?-\s?[A-Za-z]?\d+)?)"
+)
 # Journals whose articles carry a number instead of pages ("BMC Med 2015;13:23").
 _ARTICLE_NUMBERS_RE = re.compile(
     r"\b(?:BMC|Trials|Front(?:iers)?|Sci(?:entific)?\.? Rep|Nat(?:ure)?\.? Commun|PLo[Ss]|"

@@ -996,3 +996,33 @@ def test_a_year_after_the_title_s_comma_ends_the_title():
     )
     assert item["title"] == "Cancer statistics, 2023"
     assert item["issued"] == {"date-parts": [[2023, 1]]}
+
+
+def test_the_blog_form_with_the_journal_read_with_the_names():
+    item = _read_as(
+        "Fiona Godlee et al BMJ. 2011 Jan 5; 342: c7452.",
+        ("author", "Fiona"),
+        ("date", "2011"),
+        ("volume", "342"),
+        ("pages", "c7452"),
+    )
+    assert item["author"] == [{"family": "Godlee", "given": "Fiona"}]
+    assert (item["container-title-short"], item["number"]) == ("BMJ", "c7452")
+
+
+def test_a_locator_written_out_in_words():
+    # ScienceDirect: "Volume 378, Issue 24, 14 June 2018, Pages 2263-2274" (the day read as
+    # the page by the model).
+    item = _read_as(
+        "Myles PS, Bellomo R, et al. Restrictive versus Liberal Fluid Therapy for Major Abdominal "
+        "Surgery. The New England Journal of Medicine, Volume 378, Issue 24, 14 June 2018, "
+        "Pages 2263-2274",
+        ("author", "Myles"),
+        ("title", "Restrictive"),
+        ("journal", "The New"),
+        ("volume", "Volume"),
+        ("pages", "14 June"),
+        ("date", "2018"),
+        ("pages", "Pages"),
+    )
+    assert (item["volume"], item["issue"], item["page"]) == ("378", "24", "2263-2274")
