@@ -572,6 +572,12 @@ def _parse_one(text: str, tagged: list) -> dict:
         if pages and not by_label.get("pages"):
             by_label["pages"] = [(pages, p)]
     pages_text, p = first("pages")
+    numbered = re.fullmatch(r"\s*no\.?\s*([\w-]{1,10}),\s*(pp?\.?\s*\S.*)", pages_text or "")
+    if numbered and "issue" not in item:
+        # IEEE's "no. 1-2, pp. 147-157" read all as pages.
+        item["issue"] = numbered.group(1)
+        confidence["issue"] = p
+        pages_text = numbered.group(2)
     if pages_text:
         key, value = read_pages(pages_text, has_issue="issue" in item)
         if (
@@ -653,6 +659,15 @@ def _parse_one(text: str, tagged: list) -> dict:
     registered = _register_number(text, item, confidence)
     _group_cut_at_joining_word(item)
     item["type"] = _guess_type(item, by_label, note)
+    proceedings = re.match(r"(?:in:?\s+)(Proc\b.*)", item.get("container-title", ""), re.I)
+    if proceedings or re.match(
+        r"Proc\b.*\b(?:Conf|Symp|Workshop)", item.get("container-title", "")
+    ):
+        # IEEE's "in Proc. AAAI Conf. Artif. Intell.": a paper in a conference's proceedings.
+        if proceedings:
+            item["container-title"] = proceedings.group(1)
+        if re.search(r"\b(?:Conf|Symp|Workshop|Conference|Symposium)\b", item["container-title"]):
+            item["type"] = "paper-conference"
     if registered and "container-title" not in item:
         item["type"] = "report"
     if "title" not in item and "container-title" not in item and "author" not in item:
@@ -976,7 +991,7 @@ _MLA_ONE = re.compile(
 
 def read_authors(text: str) -> tuple[list[dict], bool]:
     """Names from an author segment: Vancouver, APA/Harvard, IEEE, "First Last et al", groups."""
-    text = text.strip(" ,;:")
+    text = text.strip(' ,;:"')  # IEEE's opening quote of the title read with the names
     # APA 7 and Google Scholar: "Singer, J. P., ... & Lembo, A. J." (middle names left out).
     elided = re.compile(r",?\s*(?:\.\.\.|…)\s*&?\s*(?=[A-Z])")
     middle = bool(elided.search(text))
@@ -1209,7 +1224,8 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     text = text.rpartition(";")[2]
     text = re.sub(r"[,\s]+(?:pp?|art|no|с)\.?$", "", text.strip(" ,;:."), flags=re.I)
     volume = text.strip(" ,;:.") or None
-    if volume and not re.fullmatch(r"[A-Za-z]{0,3}\d[\w-]{0,10}", volume):
+    # "S2", "12A", and IEEE Transactions' old "vol. PAMI-8", "IT-22".
+    if volume and not re.fullmatch(r"(?:[A-Za-z]{0,3}|[A-Z]{2,4}-)\d[\w-]{0,10}", volume):
         volume = None
     return volume, issue, pages
 
