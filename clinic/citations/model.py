@@ -798,6 +798,18 @@ def _register_number(text: str, item: dict, confidence: dict) -> bool:
             confidence.pop(key, None)
     item["number"] = number
     confidence["number"] = 1.0
+    # "S3-Leitlinie Nackenschmerzen. AWMF-Register-Nr." : the register's words read with the
+    # title (or with a group author that took the title too).
+    if item.get("title"):
+        item["title"] = re.sub(r"[.,]?\s*AWMF-Reg\w*(?:[- ]?Nr)?\.?$", "", item["title"])
+    authors = item.get("author") or []
+    if "title" not in item and len(authors) == 1 and "literal" in authors[0]:
+        group = re.sub(r"[.,]?\s*AWMF-Reg\w*(?:[- ]?Nr)?\.?$", "", authors[0]["literal"])
+        cut = re.search(r"(?<=[a-z)])\.\s+(?=[A-Z0-9])", group)
+        if cut:
+            authors[0]["literal"] = group[: cut.start()]
+            item["title"] = group[cut.end() :].strip(" .")
+            confidence["title"] = DOUBTFUL - 0.01
     container = item.get("container-title", "")
     if container and re.search(r"\bAWMF|\bRegister", container, re.I):
         rest = _REGISTER_WORDS_RE.sub("", container).strip(" .,;:")

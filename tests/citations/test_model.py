@@ -1077,3 +1077,26 @@ def test_ieee_shapes():
         "paper-conference",
         "Proc. AAAI Conf. Artif. Intell.",
     )
+
+
+def test_the_register_s_words_are_not_the_title_s_nor_the_title_the_group_s():
+    cut = _read_as(
+        "Deutsche Gesellschaft für Allgemeinmedizin und Familienmedizin (DEGAM). S3-Leitlinie "
+        "Nackenschmerzen. AWMF-Register-Nr. 053-007. 2016.",
+        ("author", "Deutsche"),
+        ("title", "S3-Leitlinie"),
+        ("note", "053-007"),
+        ("date", "2016"),
+    )
+    assert (cut["title"], cut["number"]) == ("S3-Leitlinie Nackenschmerzen", "053-007")
+    group = _read_as(
+        "Deutsche Gesellschaft für Orthopädie und Orthopädische Chirurgie (DGOOC). S2k-Leitlinie "
+        "Gonarthrose. AWMF-Register Nr. 033-004. 2018.",
+        ("author", "Deutsche"),
+        ("note", "033-004"),
+        ("date", "2018"),
+    )
+    assert group["author"] == [
+        {"literal": "Deutsche Gesellschaft für Orthopädie und Orthopädische Chirurgie (DGOOC)"}
+    ]
+    assert (group["title"], group["number"]) == ("S2k-Leitlinie Gonarthrose", "033-004")
