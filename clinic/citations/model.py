@@ -557,6 +557,16 @@ def _parse_one(text: str, tagged: list) -> dict:
         # MLA "The lancet 386.10005 (2015): 1739-1746": volume.issue read as a first page.
         by_label["volume"] = [(pages[0][0], min(pages[0][1], DOUBTFUL + 0.01))]
         by_label["pages"] = pages[1:]
+    volumes = by_label.get("volume", [])
+    if (
+        len(pages) > 1
+        and len(volumes) == 1
+        and re.fullmatch(r"\s*\d{1,4}\.\s*", volumes[0][0])
+        and re.fullmatch(r"\s*\d{1,5}\s*", pages[0][0])
+    ):
+        # ... and "The Lancet 386. | 10006 (2015): 1861-1914": the issue alone read as a page.
+        by_label["volume"] = [(volumes[0][0].strip() + pages[0][0].strip(), pages[0][1])]
+        by_label["pages"] = pages[1:]
     volume_text, p = first("volume")
     if len(by_label.get("volume", [])) > 1:  # "vol. 5," ... "no. 12,"
         volume_text = ", ".join(v for v, _ in by_label["volume"])
@@ -851,6 +861,11 @@ _GROUP_SENTENCE_END = re.compile(r"(?<=[a-z][a-z®)])\.\s+(?=[A-Z0-9])")
 def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
     """Move the title's first words, or a group closing a name list, out of the author text."""
     title_text, title_p = by_label["title"][0]
+    # "Chen X, Zhou J, | Sun Q. [Meta-analysis ...]": the list's last name read with the title.
+    last = re.match(r"([A-Z][\w'-]+ [A-Z]{1,3})\.\s+(?=\S)", title_text)
+    if last and author_text.rstrip().endswith(","):
+        by_label["title"][0] = (title_text[last.end() :], min(p, title_p))
+        return f"{author_text.rstrip()} {last.group(1)}"
     # "National Collaborating Centre for | Chronic Conditions. Osteoarthritis ..." and "...
     # Pain Research, Care, | and Education. Relieving Pain ...": a group's name cut at a
     # connecting word; its capitalised rest, up to the first full stop, is the group's too.

@@ -1100,3 +1100,33 @@ def test_the_register_s_words_are_not_the_title_s_nor_the_title_the_group_s():
         {"literal": "Deutsche Gesellschaft für Orthopädie und Orthopädische Chirurgie (DGOOC)"}
     ]
     assert (group["title"], group["number"]) == ("S2k-Leitlinie Gonarthrose", "033-004")
+
+
+def test_the_last_vancouver_name_read_with_the_title_goes_back_to_the_authors():
+    item = _read_as(
+        "Chen X, Zhou J, Sun Q. [Meta-analysis of acupuncture for post-stroke depression]. "
+        "Zhongguo Zhong Xi Yi Jie He Za Zhi. 2019;39(5):545-50. Chinese.",
+        ("author", "Chen"),
+        ("title", "Sun Q."),
+        ("journal", "Zhongguo"),
+        ("date", "2019"),
+        ("volume", "39"),
+        ("pages", "545"),
+        ("note", "Chinese."),
+    )
+    assert [a["family"] for a in item["author"]] == ["Chen", "Zhou", "Sun"]
+    assert item["title"] == "[Meta-analysis of acupuncture for post-stroke depression]"
+
+
+def test_mla_volume_dot_issue_with_the_issue_read_as_a_page():
+    item = _read_as(
+        'Watts, Nick, et al. "Health and climate change." The Lancet 386.10006 (2015): 1861-1914.',
+        ("author", "Watts"),
+        ("title", '"Health'),
+        ("journal", "The Lancet"),
+        ("volume", "386."),
+        ("pages", "10006"),
+        ("date", "(2015)"),
+        ("pages", "1861"),
+    )
+    assert (item["volume"], item["issue"], item["page"]) == ("386", "10006", "1861-1914")
