@@ -20,6 +20,7 @@ Two measurements, reported per style group:
   style group on its own real rows against their hand-written CSL-JSON.
 """
 
+import contextlib
 import random
 import tempfile
 from collections.abc import Callable
@@ -94,31 +95,45 @@ def cross_validate(
     if limit:
         units = units[:limit]
     rows = []
+    with fold_models(models_dir) as folder:
+        for fold in [f - 1 for f in folds] if folds else range(k):
+            train = [
+                (crf.normalise(text), labels)
+                for i, (_, text, labels, _) in enumerate(units)
+                if i % k != fold and labels
+            ] + [(text, labels) for text, labels, _ in synthetic]
+            test = [u for i, u in enumerate(units) if i % k == fold]
+            progress(f"fold {fold + 1}/{k}: training on {len(train)}, testing on {len(test)}")
+            path = folder / f"fold{fold}-of-{k}.crfsuite"
+            if not path.exists():  # (else kept by an earlier run: the rules re-scored only)
+                train_fold_model(path, train, iterations)
+            crf.use_model(path)
+            for group, text, labels, expected in test:
+                if expected is None:
+                    expected = gold_item(text, labels)
+                rows.append((group, expected, first_item(text)))
+    return score_by_group(rows)
+
+
+@contextlib.contextmanager
+def fold_models(models_dir: Path | str | None):
+    """The folder the folds' models go to (``models_dir``, kept, or a temporary one), with the
+    shipped model back in use afterwards, whatever happens."""
     previous = crf.MODEL_PATH
     try:
         with tempfile.TemporaryDirectory() as temporary:
             folder = Path(models_dir or temporary)
             folder.mkdir(parents=True, exist_ok=True)
-            for fold in [f - 1 for f in folds] if folds else range(k):
-                train = [
-                    (crf.normalise(text), labels)
-                    for i, (_, text, labels, _) in enumerate(units)
-                    if i % k != fold and labels
-                ] + [(text, labels) for text, labels, _ in synthetic]
-                test = [u for i, u in enumerate(units) if i % k == fold]
-                path = folder / f"fold{fold}-of-{k}.crfsuite"
-                progress(f"fold {fold + 1}/{k}: training on {len(train)}, testing on {len(test)}")
-                if not path.exists():
-                    crf.train(train, path.with_suffix(".tmp"), max_iterations=iterations)
-                    path.with_suffix(".tmp").replace(path)
-                crf.use_model(path)
-                for group, text, labels, expected in test:
-                    if expected is None:
-                        expected = gold_item(text, labels)
-                    rows.append((group, expected, first_item(text)))
+            yield folder
     finally:
         crf.use_model(previous)
-    return score_by_group(rows)
+
+
+def train_fold_model(path: Path, sequences: list, iterations: int) -> None:
+    """Train a fold's model into ``path`` (whole or not at all: an interrupted run leaves no
+    half-written model for the next run to reuse)."""
+    crf.train(sequences, path.with_suffix(".tmp"), max_iterations=iterations)
+    path.with_suffix(".tmp").replace(path)
 
 
 def _paper_keys(item: dict) -> list[tuple]:
@@ -193,41 +208,28 @@ def cross_validate_real(
     fold_of = paper_folds(rows, k)
     trained_names = {Path(path).name for path in trained_paths}
     scored, tested = [], []
-    previous = crf.MODEL_PATH
-    try:
-        with tempfile.TemporaryDirectory() as temporary:
-            folder = Path(models_dir or temporary)
-            folder.mkdir(parents=True, exist_ok=True)
-            for fold in [f - 1 for f in folds] if folds else range(k):
-                train_rows = [
-                    row
-                    for row, f in zip(rows, fold_of, strict=True)
-                    if f != fold and row["file"] in trained_names
-                ]
-                test = [row for row, f in zip(rows, fold_of, strict=True) if f == fold]
-                path = folder / f"real-fold{fold}-of-{k}.crfsuite"
-                if not path.exists():
-                    sequences = training.all_sequences(
-                        rows=train_rows, anystyle_limit=anystyle_limit
-                    )
-                    progress(
-                        f"fold {fold + 1}/{k}: training on {len(sequences)} sequences "
-                        f"({len(train_rows)} real rows), testing on {len(test)} real rows"
-                    )
-                    crf.train(
-                        [(text, labels) for text, labels, _ in sequences],
-                        path.with_suffix(".tmp"),
-                        max_iterations=iterations,
-                    )
-                    path.with_suffix(".tmp").replace(path)
-                crf.use_model(path)
-                for row in test:
-                    scored.append(
-                        (row.get("style", "other"), row["expected"], first_item(row["text"]))
-                    )
-                    tested.append(row)
-    finally:
-        crf.use_model(previous)
+    with fold_models(models_dir) as folder:
+        for fold in [f - 1 for f in folds] if folds else range(k):
+            train_rows = [
+                row
+                for row, f in zip(rows, fold_of, strict=True)
+                if f != fold and row["file"] in trained_names
+            ]
+            test = [row for row, f in zip(rows, fold_of, strict=True) if f == fold]
+            path = folder / f"real-fold{fold}-of-{k}.crfsuite"
+            if not path.exists():
+                sequences = training.all_sequences(rows=train_rows, anystyle_limit=anystyle_limit)
+                progress(
+                    f"fold {fold + 1}/{k}: training on {len(sequences)} sequences "
+                    f"({len(train_rows)} real rows), testing on {len(test)} real rows"
+                )
+                train_fold_model(
+                    path, [(text, labels) for text, labels, _ in sequences], iterations
+                )
+            crf.use_model(path)
+            for row in test:
+                scored.append((row.get("style", "other"), row["expected"], first_item(row["text"])))
+                tested.append(row)
     return score_by_group(scored), tested
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.core.management import call_command
 
-from clinic.citations import evaluation, training
+from clinic.citations import crf, evaluation, training
 
 
 def _row(style, title=None, doi=None, volume=None, page=None, year=2020):
@@ -63,3 +63,30 @@ def test_score_parser_cross_validates_the_real_rows_per_style_group(monkeypatch,
     assert {"blog", "scholar", "non-english", "guideline"} <= set(report["groups"])
     assert "testing on" in err.getvalue()
     assert (tmp_path / "real-fold0-of-2.crfsuite").exists()
+
+
+def test_score_parser_cross_validates_the_training_data_and_puts_the_shipped_model_back(
+    monkeypatch, tmp_path
+):
+    # A quick run: 60 references, few made-up strings and iterations, one fold of two, the
+    # fold's model kept; the shipped model parses again afterwards.
+    monkeypatch.setattr(training, "SYNTHETIC", 20)
+    shipped = crf.MODEL_PATH
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "score_parser",
+        cv=2,
+        folds="1",
+        limit=60,
+        iterations=2,
+        anystyle="core",
+        models_dir=str(tmp_path),
+        json=True,
+        stdout=out,
+        stderr=err,
+    )
+    report = json.loads(out.getvalue())
+    assert report["groups"]["all"]["items"] == 30
+    assert "fold 1/2: training on" in err.getvalue()
+    assert (tmp_path / "fold0-of-2.crfsuite").exists()
+    assert shipped == crf.MODEL_PATH
