@@ -139,6 +139,10 @@ class Watch:
             value = client.get(cache.make_key(GENERATION_KEY))
             self.generation = int(value) if value is not None else None
             self.read_at = time.monotonic()
+        if self.poller is not None and self.poller.socket is not _socket(self.pubsub):
+            # redis-py reconnected the subscription meanwhile (only ever inside get_message,
+            # above): watch the new socket, never a closed one whose number may be reused.
+            self.poller = subscription_poller(self.pubsub)
         return self.generation
 
     def forget(self):
@@ -155,15 +159,30 @@ class Watch:
         self.generation = None
 
 
+class SubscriptionPoller:
+    """One `poll` object on the subscription's socket (`poll(0)`: has anything arrived?)."""
+
+    def __init__(self, sock):
+        self.socket = sock
+        self.poll_object = select.poll()
+        self.poll_object.register(
+            sock, select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
+        )
+
+    def poll(self, timeout):
+        return self.poll_object.poll(timeout)
+
+
+def _socket(pubsub):
+    connection = getattr(pubsub, "connection", None)
+    return getattr(connection, "_sock", None)
+
+
 def subscription_poller(pubsub):
-    """A poll object on the subscription's socket, or None where redis-py hides it (then every
-    check goes through get_message)."""
-    sock = getattr(pubsub.connection, "_sock", None)
-    if sock is None:
-        return None
-    poller = select.poll()
-    poller.register(sock, select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP)
-    return poller
+    """A poller on the subscription's socket, or None where redis-py hides it (then every check
+    goes through get_message)."""
+    sock = _socket(pubsub)
+    return SubscriptionPoller(sock) if sock is not None else None
 
 
 class Copies:

@@ -131,3 +131,39 @@ def test_a_hung_redis_stops_the_copies_within_a_second(settings, proxy):  # noqa
     state, body = served_from(app, path)
     assert state == "miss" and b"Hung meanwhile" in body
     assert near_cache.watch().generation is None
+
+
+def test_a_subscription_cut_by_redis_is_watched_again_on_its_new_socket(app):
+    post = factories.PostFactory(title="Cut and back")
+    path = post.get_absolute_url()
+    served_from(app, path)
+    assert served_from(app, path)[0] == "hit"
+    client, generation_key = another_server()
+    assert client.client_kill_filter(_type="pubsub") >= 1
+    served_from(app, path)  # sees the cut on the socket and subscribes again
+    served_from(app, path)
+    watch = near_cache.watch()
+    assert watch.poller is not None
+    assert watch.poller.socket is near_cache._socket(watch.pubsub) is not None
+    client.incr(generation_key)
+    client.publish(near_cache.channel(), b"")
+    assert served_from(app, path)[0] == "miss"
+
+
+def test_a_subscription_redis_py_reconnects_in_place_is_watched_on_its_new_socket(app):
+    post = factories.PostFactory(title="Reconnected in place")
+    path = post.get_absolute_url()
+    served_from(app, path)
+    assert served_from(app, path)[0] == "hit"
+    watch = near_cache.watch()
+    old = watch.poller.socket
+    # What redis-py's retry does inside get_message: a new socket, subscribed again.
+    watch.pubsub.connection.disconnect()
+    watch.pubsub.connection.connect()
+    assert near_cache._socket(watch.pubsub) is not old
+    served_from(app, path)
+    assert watch.poller.socket is near_cache._socket(watch.pubsub)
+    client, generation_key = another_server()
+    client.incr(generation_key)
+    client.publish(near_cache.channel(), b"")
+    assert served_from(app, path)[0] == "miss"
