@@ -121,6 +121,7 @@ class Watch:
             self.poller is not None
             and self.generation is not None
             and time.monotonic() - self.read_at <= RECHECK_SECONDS
+            and self.poller.socket is _socket(self.pubsub)
             and not self.poller.poll(0)
         ):
             # The common case: nothing arrived on the subscription's socket since the last
@@ -132,17 +133,24 @@ class Watch:
             if message is None:
                 break
             moved = True
-        if moved or self.generation is None or time.monotonic() - self.read_at > RECHECK_SECONDS:
+        # redis-py may have reconnected the subscription (inside get_message, or before): watch
+        # the new socket, never a closed one whose number may be reused, and read the generation
+        # again, since a notice sent while it was away is lost.
+        reconnected = self.poller is not None and self.poller.socket is not _socket(self.pubsub)
+        if reconnected:
+            self.poller = subscription_poller(self.pubsub)
+        if (
+            moved
+            or reconnected
+            or self.generation is None
+            or time.monotonic() - self.read_at > RECHECK_SECONDS
+        ):
             # Read after subscribing and after draining: no move can fall between the two.
             # Straight from Redis (an error here is a fault, not a stand-in's answer); django-redis
             # stores integers as plain numbers. None (no generation yet): the page cache starts one.
             value = client.get(cache.make_key(GENERATION_KEY))
             self.generation = int(value) if value is not None else None
             self.read_at = time.monotonic()
-        if self.poller is not None and self.poller.socket is not _socket(self.pubsub):
-            # redis-py reconnected the subscription meanwhile (only ever inside get_message,
-            # above): watch the new socket, never a closed one whose number may be reused.
-            self.poller = subscription_poller(self.pubsub)
         return self.generation
 
     def forget(self):
