@@ -42,15 +42,31 @@ def app(settings):
 
 
 def another_server():
-    """What a second app server's save does to Redis: move the generation and announce it."""
-    client = redis.Redis(host=REDIS[0], port=REDIS[1], db=14)
-    return client, caches["default"].make_key(GENERATION_KEY)
+    """A Redis client of a second app server (the same database as this one's cache)."""
+    return redis.Redis(host=REDIS[0], port=REDIS[1], db=14)
+
+
+def change_elsewhere(announce=True):
+    """What a second app server's save does to Redis: move the generation and announce it
+    (an older server during a rolling deploy does not announce)."""
+    client = another_server()
+    client.incr(caches["default"].make_key(GENERATION_KEY))
+    if announce:
+        client.publish(near_cache.channel(), b"")
 
 
 def served_from(app, path):
     status, headers, body = wsgi_get(app, path)
     assert status == "200 OK"
     return headers["X-Page-Cache"], body
+
+
+def cached_post(app, title):
+    """A post's path, its page rendered once and now served from this server's copy."""
+    path = factories.PostFactory(title=title).get_absolute_url()
+    assert served_from(app, path)[0] == "miss"
+    assert served_from(app, path)[0] == "hit"
+    return path
 
 
 def test_a_page_comes_from_this_servers_copy_until_another_server_announces_a_change(app):
@@ -65,21 +81,15 @@ def test_a_page_comes_from_this_servers_copy_until_another_server_announces_a_ch
     caches["default"].delete(key)
     assert served_from(app, path) == ("hit", stored[-1])
 
-    client, generation_key = another_server()
-    client.incr(generation_key)
-    client.publish(near_cache.channel(), b"")
+    change_elsewhere()
     # At once: the next request reads the notice and renders the page again.
     assert served_from(app, path)[0] == "miss"
     assert served_from(app, path)[0] == "hit"
 
 
 def test_a_change_that_is_not_announced_is_seen_within_a_second(app):
-    post = factories.PostFactory(title="Not announced")
-    path = post.get_absolute_url()
-    served_from(app, path)
-    assert served_from(app, path)[0] == "hit"
-    client, generation_key = another_server()
-    client.incr(generation_key)  # an older server during a rolling deploy: no notice
+    path = cached_post(app, "Not announced")
+    change_elsewhere(announce=False)
     time.sleep(near_cache.RECHECK_SECONDS + 0.2)
     assert served_from(app, path)[0] == "miss"
 
@@ -121,10 +131,7 @@ def test_a_hung_redis_stops_the_copies_within_a_second(settings, proxy):  # noqa
     from django.core.wsgi import get_wsgi_application
 
     app = fast_path(get_wsgi_application())
-    post = factories.PostFactory(title="Hung meanwhile")
-    path = post.get_absolute_url()
-    served_from(app, path)
-    assert served_from(app, path)[0] == "hit"
+    path = cached_post(app, "Hung meanwhile")
     proxy.hang()
     time.sleep(near_cache.RECHECK_SECONDS + 0.2)
     # Redis cannot vouch for the generation: the page is rendered (and kept by the stand-in).
@@ -134,19 +141,14 @@ def test_a_hung_redis_stops_the_copies_within_a_second(settings, proxy):  # noqa
 
 
 def test_a_subscription_cut_by_redis_is_watched_again_on_its_new_socket(app):
-    post = factories.PostFactory(title="Cut and back")
-    path = post.get_absolute_url()
-    served_from(app, path)
-    assert served_from(app, path)[0] == "hit"
-    client, generation_key = another_server()
-    assert client.client_kill_filter(_type="pubsub") >= 1
+    path = cached_post(app, "Cut and back")
+    assert another_server().client_kill_filter(_type="pubsub") >= 1
     served_from(app, path)  # sees the cut on the socket and subscribes again
     served_from(app, path)
     watch = near_cache.watch()
     assert watch.poller is not None
     assert watch.poller.socket is near_cache._socket(watch.pubsub) is not None
-    client.incr(generation_key)
-    client.publish(near_cache.channel(), b"")  # may reach the old subscription and be lost
+    change_elsewhere()  # the notice may reach the old subscription and be lost
     # A notice lost with a cut connection costs at most RECHECK_SECONDS of trust.
     deadline = time.monotonic() + near_cache.RECHECK_SECONDS + 0.5
     while served_from(app, path)[0] == "hit":
@@ -155,10 +157,7 @@ def test_a_subscription_cut_by_redis_is_watched_again_on_its_new_socket(app):
 
 
 def test_a_subscription_redis_py_reconnects_in_place_is_watched_on_its_new_socket(app):
-    post = factories.PostFactory(title="Reconnected in place")
-    path = post.get_absolute_url()
-    served_from(app, path)
-    assert served_from(app, path)[0] == "hit"
+    path = cached_post(app, "Reconnected in place")
     watch = near_cache.watch()
     old = watch.poller.socket
     # What redis-py's retry does inside get_message: a new socket, subscribed again.
@@ -167,7 +166,5 @@ def test_a_subscription_redis_py_reconnects_in_place_is_watched_on_its_new_socke
     assert near_cache._socket(watch.pubsub) is not old
     served_from(app, path)
     assert watch.poller.socket is near_cache._socket(watch.pubsub)
-    client, generation_key = another_server()
-    client.incr(generation_key)
-    client.publish(near_cache.channel(), b"")
+    change_elsewhere()
     assert served_from(app, path)[0] == "miss"
