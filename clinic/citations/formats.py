@@ -22,12 +22,16 @@ from bibtexparser.middlewares.names import (
     split_multiple_persons_names,
 )
 from bibtexparser.model import Entry, Field
-from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
 
 from clinic.citations.identifiers import normalise_doi, normalise_pmcid, normalise_pmid
 from clinic.citations.model import parse_reference as parse_references
-from clinic.citations.parse import MONTHS, split_reference_list
+from clinic.citations.parse import MONTHS, _looks_like_group, split_reference_list
 
 FORMATS = ("ris", "bibtex", "medline", "csljson", "text")
 FORMAT_NAMES = {
@@ -324,7 +328,11 @@ def _read_ris_record(lines: list[str], start_line: int, index: int) -> ImportIte
 
 def _ris_name(name: str) -> dict:
     family, comma, given = name.partition(",")
-    if not comma:
+    # RIS has one form for persons and organisations ("Family, Given"): an organisation whose
+    # name holds a comma ("Bundesärztekammer (BÄK), Kassenärztliche Bundesvereinigung (KBV)",
+    # "Committee of Clinical Practice Guidelines, Korean Diabetes Association") is told from a
+    # person by its brackets or, in a longer name, its words.
+    if not comma or "(" in name or (len(name.split()) >= 4 and _looks_like_group(name)):
         return {"literal": name.strip()}
     author = {"family": family.strip()}
     if given.strip():
@@ -481,18 +489,48 @@ _CSL_TO_BIBTEX = {
     "paper-conference": "inproceedings",
     "thesis": "phdthesis",
 }
-_LATEX = LatexNodes2Text()
+
+
+def _latex_context():
+    """pylatexenc's macros, but two read back as written: it reads \\textperiodcentered ("1·9
+    million", "한국지질·동맥경화학회") as "˙" and \\textquotedbl as nothing."""
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "clinic-round-trip",
+        prepend=True,
+        macros=[
+            MacroTextSpec("textperiodcentered", simplify_repl="·"),
+            MacroTextSpec("textquotedbl", simplify_repl='"'),
+        ],
+    )
+    return context
+
+
+_LATEX = LatexNodes2Text(latex_context=_latex_context())
 # Encode only what LaTeX cannot take raw (é -> \\'e, & -> \\&); pylatexenc is what
-# bibtexparser itself uses for this.
+# bibtexparser itself uses for this. A straight double quote is \\textquotedbl: pylatexenc's
+# default (two apostrophes) reads back as a closing curly quote.
 # Each replacement is braced ({\"u}): bibtexparser's name splitter loses an unbraced "\r{A}"
 # that follows " and ".
 _LATEX_ENCODER = UnicodeToLatexEncoder(
-    unknown_char_policy="keep", replacement_latex_protection="braces-all"
+    conversion_rules=[
+        UnicodeToLatexConversionRule(RULE_DICT, {ord('"'): r"\textquotedbl"}),
+        "defaults",
+    ],
+    # Characters LaTeX has no macro for (Chinese, Japanese, Korean) are kept, without a
+    # warning logged for each one.
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+    replacement_latex_protection="braces-all",
 )
 
 
 def _latex_encode(value: str) -> str:
-    return _LATEX_ENCODER.unicode_to_latex(value)
+    latex = _LATEX_ENCODER.unicode_to_latex(value)
+    # Two hyphens are an en dash to LaTeX ("Chronic Pain--United States"); "-{}-" keeps them.
+    while "--" in latex:
+        latex = latex.replace("--", "-{}-")
+    return latex
 
 
 def _latex_text(value: str) -> str:
@@ -528,6 +566,18 @@ def _read_bibtex(text: str) -> list[ImportItem]:
     return items
 
 
+def _braced_whole(name: str) -> bool:
+    """Whether one pair of braces holds the whole name ("{A {\\'e} B}", not "{A} {B}")."""
+    if not (name.startswith("{") and name.endswith("}")):
+        return False
+    depth = 0
+    for position, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and position < len(name) - 1:
+            return False
+    return True
+
+
 def _bibtex_names(value: str) -> tuple[list[dict], bool]:
     authors: list[dict] = []
     et_al = False
@@ -536,8 +586,9 @@ def _bibtex_names(value: str) -> tuple[list[dict], bool]:
         if name.lower() == "others":
             et_al = True
             continue
-        # A fully braced name ("{GRADE Working Group}") is an organisation.
-        if name.startswith("{") and name.endswith("}") and name.count("{") == 1:
+        # A fully braced name ("{GRADE Working Group}", "{Haute Autorit{\\'e} de Sant{\\'e}}")
+        # is an organisation.
+        if _braced_whole(name):
             authors.append({"literal": _latex_text(name[1:-1])})
             continue
         parts = parse_single_name_into_parts(name, strict=False)
