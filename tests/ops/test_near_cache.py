@@ -5,6 +5,7 @@ announced by another server is seen at once, one that is not announced within a 
 Redis that hangs stops the copies within a second too.
 """
 
+import select
 import time
 
 import pytest
@@ -55,6 +56,17 @@ def change_elsewhere(announce=True):
         client.publish(near_cache.channel(), b"")
 
 
+def notice_delivered():
+    """Wait (up to a second) until Redis has put the notice on this server's subscription.
+
+    PUBLISH answers the publisher before Redis has necessarily written the notice to the
+    subscriber's socket; on a busy machine the very next request could poll before it is there.
+    """
+    watch = near_cache.watch()
+    readable, _, _ = select.select([near_cache._socket(watch.pubsub)], [], [], 1.0)
+    assert readable
+
+
 def served_from(app, path):
     status, headers, body = wsgi_get(app, path)
     assert status == "200 OK"
@@ -82,6 +94,7 @@ def test_a_page_comes_from_this_servers_copy_until_another_server_announces_a_ch
     assert served_from(app, path) == ("hit", stored[-1])
 
     change_elsewhere()
+    notice_delivered()
     # At once: the next request reads the notice and renders the page again.
     assert served_from(app, path)[0] == "miss"
     assert served_from(app, path)[0] == "hit"
@@ -167,4 +180,5 @@ def test_a_subscription_redis_py_reconnects_in_place_is_watched_on_its_new_socke
     served_from(app, path)
     assert watch.poller.socket is near_cache._socket(watch.pubsub)
     change_elsewhere()
+    notice_delivered()  # on the new socket: a poller left on the old one would not see it
     assert served_from(app, path)[0] == "miss"
