@@ -1075,7 +1075,11 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     if mla and (et_al or re.search(r"[a-z]", mla.group(2))):
         # MLA: "Kaptchuk, Ted J., et al.", "Wilson, Peter WF, et al.", "Vincent, J-L., et al.",
         # "Ely, E. Wesley, et al." (initials alone only before "et al.": APA has them too)
-        return [{"family": mla.group(1), "given": mla.group(2)}, *groups], et_al
+        person = {"family": mla.group(1), "given": mla.group(2)}
+        given, _, suffix = mla.group(2).rpartition(" ")
+        if given and suffix in ("Jr", "Sr"):  # Nature's "Jack, C. R. Jr et al."
+            person = {"family": mla.group(1), "given": given, "suffix": suffix}
+        return [person, *groups], et_al
     mla_pair = re.fullmatch(
         r"([A-Z][\w'-]+), ([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*),? and "
         r"([A-Z][a-z]+(?:[ -][A-Z][a-z]*\.?)*) ([A-Z][\w'-]+)\.?",
@@ -1157,6 +1161,11 @@ def _read_given_first(body: str) -> list[dict]:
         if not match:
             return []
         given, family = match.group("given").strip(), match.group("family")
+        particle = re.fullmatch(
+            r"(.*\.)\s+((?:De|Van|Von|Da|Di|Du|Del|Della|La|Le)(?: [Dd]e[rn]?)?)", given
+        )
+        if particle:  # IEEE's "M. De Vos": the particle is the family name's
+            given, family = particle.group(1), f"{particle.group(2)} {family}"
         words = part.split()
         if len(words) >= 3 and not any(re.fullmatch(r"[A-Z]\.?", w) for w in words):
             # "Roselyn Clemente Fuentes": a written-out first name, then a double surname.

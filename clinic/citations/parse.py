@@ -115,7 +115,7 @@ _INVERTED_GIVEN = [
 _INITIALS_RE = _VANCOUVER_GIVEN[2]
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "ten"}
-    | {"ter", "op", "dos", "das", "do", "st"}
+    | {"ter", "op", "dos", "das", "do", "st", "'t", "’t"}
 )
 _GROUP_WORDS = re.compile(
     r"\b(?:group|committee|organi[sz]ation|association|institute|society|college|council"
@@ -397,7 +397,23 @@ def _read_names(text: str, *, inverted: bool) -> tuple[list[dict], bool, str]:
     return authors, et_al, rest.lstrip(" .:")
 
 
-_WORD_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*")
+_WORD_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*|['’]t(?= )")
+# "Jack CR Jr", "Ware Jr JE", "Schroeder Jr, H. W.", "Jack, C. R. Jr": a generational suffix, kept
+# apart from the family and the given names (CSL's "suffix").
+_SUFFIX_WORDS = frozenset({"Jr", "Sr", "II", "III", "IV"})
+_SUFFIX_AFTER_RE = re.compile(r",? (Jr|Sr|II|III|IV)\.?(?=[,;:]|\.? |\.?$| and | & )")
+
+
+def _with_suffix(name: dict, text: str, end: int) -> tuple[dict, int]:
+    """The name with a suffix written after its given names ("CR Jr,"), and where it ends."""
+    family = name["family"].split()
+    if len(family) > 1 and family[-1] in _SUFFIX_WORDS:  # "Ware Jr JE", "Schroeder Jr, H."
+        name = {**name, "family": " ".join(family[:-1]), "suffix": family[-1]}
+    after = _SUFFIX_AFTER_RE.match(text, end)
+    if after and "suffix" not in name:
+        name = {**name, "suffix": after.group(1)}
+        end = after.end()
+    return name, end
 
 
 def _read_vancouver(text: str, pos: int) -> tuple[dict | None, int]:
@@ -408,10 +424,15 @@ def _read_vancouver(text: str, pos: int) -> tuple[dict | None, int]:
         if words:
             for pattern in _VANCOUVER_GIVEN:
                 initials = pattern.match(text, cursor)
-                if initials and _ends_name(text, initials.end()):
+                if initials and words[-1] in _SUFFIX_WORDS and len(words) == 1:
+                    initials = None
+                if initials and (
+                    _ends_name(text, initials.end()) or _SUFFIX_AFTER_RE.match(text, initials.end())
+                ):
                     if not _valid_family(words):
                         return None, pos
-                    return {"family": " ".join(words), "given": initials.group(0)}, initials.end()
+                    name = {"family": " ".join(words), "given": initials.group(0)}
+                    return _with_suffix(name, text, initials.end())
         match = _WORD_RE.match(text, cursor)
         if not match:
             return None, pos
@@ -439,7 +460,8 @@ def _valid_family(words: list[str]) -> bool:
     last = words[-1]
     if not last[:1].isupper():
         return False
-    # Family words are capitalised or particles ("van der Poll"); anything else is a title.
+    # Family words are capitalised or particles ("van der Poll", "van 't Hof"); anything else is
+    # a title.
     return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
 
 
@@ -467,8 +489,9 @@ def _read_inverted(text: str, pos: int) -> tuple[dict | None, int]:
         strong = not rest or rest[0] in ",;&(" or rest.startswith((" and ", " & ", " (", " et al"))
         # Initials may also end the list ("Alraek, T. Historical perspectives…", "GG 2009,").
         weak = index < 2 and rest.startswith((" ", "."))
-        if strong or weak:
-            return {"family": family, "given": given}, end
+        suffix = _SUFFIX_AFTER_RE.match(text, end)
+        if strong or weak or suffix:
+            return _with_suffix({"family": family, "given": given}, text, end)
     return None, pos
 
 

@@ -632,6 +632,45 @@ def test_author_lists_with_accents_other_languages_and_groups(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a generational suffix after the initials, before them, or after an inverted name
+        (
+            "McKhann GM, Hyman BT, Jack CR Jr, Kawas CH, et al.",
+            [
+                ("McKhann", "GM", None),
+                ("Hyman", "BT", None),
+                ("Jack", "CR", "Jr"),
+                ("Kawas", "CH", None),
+            ],
+        ),
+        (
+            "Lee JD, Nunes EV Jr, Novo P.",
+            [("Lee", "JD", None), ("Nunes", "EV", "Jr"), ("Novo", "P", None)],
+        ),
+        ("Ware Jr JE, Sherbourne CD.", [("Ware", "JE", "Jr"), ("Sherbourne", "CD", None)]),
+        (
+            "Schroeder Jr, H. W., & Cavacini, L.",
+            [("Schroeder", "H. W.", "Jr"), ("Cavacini", "L.", None)],
+        ),
+        ("Jack, C. R. Jr et al.", [("Jack", "C. R.", "Jr")]),
+        # a Dutch particle with an apostrophe, and IEEE's capitalised particle after initials
+        (
+            "Prevoo ML, van 't Hof MA, Kuper HH.",
+            [("Prevoo", "ML", None), ("van 't Hof", "MA", None), ("Kuper", "HH", None)],
+        ),
+        (
+            "N. Cooray, O. Y. Chén, and M. De Vos",
+            [("Cooray", "N.", None), ("Chén", "O. Y.", None), ("De Vos", "M.", None)],
+        ),
+    ],
+)
+def test_suffixes_and_particles_keep_the_name_list_whole(text, expected):
+    authors, _ = read_authors(text)
+    assert [(a["family"], a["given"], a.get("suffix")) for a in authors] == expected
+
+
+@pytest.mark.parametrize(
     ("title", "expected"),
     [
         (
