@@ -186,15 +186,88 @@ ORG_WORDS = frozenset(
     force taskforce investigators trialists team office national international american
     european world royal initiative programme program faculty secretariat bureau unit forum
     coalition partnership trust members member behalf working writing steering expert
-    workgroup nhs""".split()  # noqa: SIM905
+    workgroup nhs intercollegiate advisory
+    gesellschaft gesellschaften vereinigung verband bundesverband arbeitsgemeinschaft kammer
+    bundesärztekammer leitlinienprogramm institut stiftung zentrum kommission ministerium
+    bundesministerium deutsche deutschen
+    société societe association collège comité comite ministère ministere agence autorité
+    autorite haute fédération federation académie fondation française francaise
+    sociedad asociación asociacion colegio comisión comision ministerio agencia fundación
+    fundacion consejo federación instituto española espanola
+    sociedade associação associacao colégio conselho ministério fundação brasileira
+    società societa associazione istituto collegio comitato ministero agenzia consiglio
+    fondazione italiana
+    vereniging genootschap stichting raad gezondheidsraad kenniscentrum nederlandse
+    federatie
+    selskab selskap sällskapet förening forening styrelsen sundhedsstyrelsen socialstyrelsen
+    helsedirektoratet
+    towarzystwo polskie instytut ministerstwo
+    общество ассоциация министерство российское российская институт""".split()  # noqa: SIM905
 )
+# Endings of organisation names in Chinese, Japanese and Korean, written without spaces
+# ("中华医学会风湿病学分会", "日本緩和医療学会", "대한고혈압학회"): a society, an association,
+# a committee or working group, a ministry or an institute.
+CJK_ORG_ENDINGS = (
+    "学会",
+    "學會",
+    "協会",
+    "协会",
+    "協會",
+    "分会",
+    "委员会",
+    "委員会",
+    "学组",
+    "学組",
+    "协作组",
+    "研究会",
+    "医師会",
+    "研究所",
+    "研究院",
+    "中心",
+    "ガイドライン作成委員会",
+    "部",
+    "局",
+    "厅",
+    "省",
+    "학회",
+    "협회",
+    "위원회",
+    "연구원",
+    "연구회",
+)
+# Endings of journal names ("中华内科杂志", "精神医学" is not one: the model learns it) and of
+# publishers ("人民卫生出版社", "金原出版").
+CJK_JOURNAL_ENDINGS = ("杂志", "雜誌", "雑誌", "学报", "學報", "通报", "誌", "学杂志", "지")
+CJK_PUBLISHER_ENDINGS = ("出版社", "出版", "書店", "书店", "書院", "出版部")
 # Acronyms of bodies that write guidelines and reports: group authors and their publishers.
 ORG_ACRONYMS = frozenset(
     """nice who cdc ahrq sign nhmrc kdigo easl esc esh acc aha acp uspstf aan aap aafp acog
     acr eular asco esmo nccn idsa ats ers gina gold ada iasp efic awmf has iqwig cadth fda
     ema mhra nih nimh nccih phe ukhsa nhs gbd bts va dod hhs samhsa icmr racgp who-fic oecd
-    unicef unaids cochrane acsm nata apta wcpt ifompt bma gmc rcp rcgp rcog rcn""".split()  # noqa: SIM905
+    unicef unaids cochrane acsm nata apta wcpt ifompt bma gmc rcp rcgp rcog rcn
+    kce nvl ctfphc cmaj aasm espen eaaci eshre aaos asa dgn dgrh dgppn dgim degam dgk dgp dgvs
+    dgs dgho akdae stiko rki sfar semfyc nhg knmg cbo sbc ssc jcs jsh kcs cma iarc""".split()  # noqa: SIM905
 )
+# Words of guideline titles and their compounds ("S3-Leitlinie", "Behandlungsleitlinie",
+# "richtlijn", "指南", "ガイドライン"): a title, or the series of a report.
+GUIDELINE_PARTS = (
+    "guideline",
+    "leitlinie",
+    "richtlijn",
+    "recommandation",
+    "recomendaci",
+    "linee guida",
+    "lineeguida",
+    "standaard",
+    "指南",
+    "ガイドライン",
+    "가이드라인",
+    "诊疗",
+    "診療",
+)
+# Report and register numbers: IQWiG "A11-02", MMWR "RR-1", AWMF "060-004" (a leading zero, which
+# page ranges do not have), "128/001OL" of the Leitlinienprogramm Onkologie.
+_REPORT_NUMBER_RE = re.compile(r"[A-Z]\d{2}-0\d|[A-Z]{2,4}-\d{1,3}|0\d{2}-\d{2,4}|\d{3}[A-Z]{1,3}")
 # Short words of titles in other languages (German, French, Spanish, Portuguese, Italian,
 # Dutch, Scandinavian, Polish, Turkish): a title, or a journal, not in English.
 FOREIGN_WORDS = frozenset(
@@ -270,6 +343,27 @@ def has_cjk(text: str) -> bool:
     return any(_is_cjk(ch) for ch in text)
 
 
+def _cjk_features(tok: str) -> list[str]:
+    """Script, length and ending of a word in Chinese, Japanese or Korean letters: names are two
+    to five characters, titles longer, and a society, a journal or a publisher has its ending."""
+    letters = [ch for ch in tok if _is_cjk(ch)]
+    kana = any(0x3040 <= ord(ch) <= 0x30FF for ch in letters)
+    hangul = any(0xAC00 <= ord(ch) <= 0xD7AF for ch in letters)
+    script = "hangul" if hangul else "kana" if kana else "han"
+    size = len(letters)
+    length = "1" if size == 1 else "2-4" if size <= 4 else "5-6" if size <= 6 else "7-10"
+    if size > 10:
+        length = "11+"
+    f = [f"cjks={script}", f"cjkl={length}", f"ce={tok[-1]}"]
+    if tok.endswith(CJK_ORG_ENDINGS):
+        f.append("org")
+    if tok.endswith(CJK_JOURNAL_ENDINGS):
+        f.append("cjkjrn")
+    if tok.endswith(CJK_PUBLISHER_ENDINGS):
+        f.append("cjkpub")
+    return f
+
+
 def _shape(token: str) -> str:
     out = []
     for ch in token[:12]:
@@ -343,16 +437,21 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
             f.append("cue")
         if low in ORG_WORDS:
             f.append("org")
-        elif low in ORG_ACRONYMS and tok.isupper():
+        elif low in ORG_ACRONYMS and sum(ch.isupper() for ch in tok) >= 2:  # "NICE", "IQWiG"
             f.append("org")
             f.append("orgacr")
         if low in FOREIGN_WORDS:
             f.append("fw")
         if low in LANGUAGE_NAMES:
             f.append("lang")
+        if any(part in low for part in GUIDELINE_PARTS):
+            f.append("gl")
+        if _REPORT_NUMBER_RE.fullmatch(tok):
+            f.append("repno")
         if not tok.isascii():
             if any(_is_cjk(ch) for ch in tok):
                 f.append("cjk")
+                f.extend(_cjk_features(tok))
             elif any(ch.isalpha() and not ch.isascii() for ch in tok):
                 f.append("dia")
         if len(tok) == 1 and tok.isupper():
@@ -390,7 +489,12 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
                 square -= 1
         elif tok == '"':
             quoted = not quoted
-        if tok in ".?!" and space_after:
+        # A full stop ends a sentence before a space, and in Chinese and Japanese references
+        # before the next letter ("学会.うつ病", "。").
+        after_char = text[end : end + 1]
+        if (tok in ".?!" and space_after) or (
+            tok in ".?!。" and (tok == "。" or (after_char and _is_cjk(after_char)))
+        ):
             sentences += 1
             sentence_start = True
         if tok[0].isdigit():
@@ -413,6 +517,8 @@ def _token_features(tokens: list[tuple[str, int, int]], text: str) -> list[list[
         "cjk",
         "lang",
         "sstart",
+        "gl",
+        "repno",
     )
     out = []
     for i in range(n):

@@ -1213,3 +1213,53 @@ def test_mla_volume_dot_issue_with_the_issue_read_as_a_page():
         ("pages", "1861"),
     )
     assert (item["volume"], item["issue"], item["page"]) == ("386", "10006", "1861-1914")
+
+
+def _features_of(text):
+    tokens, feats = crf.features(crf.normalise(text))
+    return {tok: set(f) for (tok, _, _), f in zip(tokens, feats, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("text", "token", "wanted"),
+    [
+        # organisation words in other languages, and mixed-case acronyms of bodies
+        ("Deutsche Gesellschaft für Neurologie.", "Gesellschaft", {"org"}),
+        ("Société française de rhumatologie.", "Société", {"org"}),
+        ("Sociedad Española de Cardiología.", "Sociedad", {"org"}),
+        ("Nederlandse Vereniging voor Anesthesiologie.", "Vereniging", {"org"}),
+        ("IQWiG. Rapid report.", "IQWiG", {"org", "orgacr"}),
+        # Chinese, Japanese and Korean words: script, length and ending
+        (
+            "中华医学会风湿病学分会. 2018中国类风湿关节炎诊疗指南[J].",
+            "中华医学会风湿病学分会",
+            {"org", "cjks=han", "cjkl=11+"},
+        ),
+        ("日本緩和医療学会 編. がん疼痛.", "日本緩和医療学会", {"org", "cjks=han", "cjkl=7-10"}),
+        ("대한고혈압학회. 고혈압 진료지침.", "대한고혈압학회", {"org", "cjks=hangul"}),
+        ("长谷川, 王雪苔. 标题[J]. 中华内科杂志, 2018.", "中华内科杂志", {"cjkjrn"}),
+        ("北京: 人民卫生出版社, 2022.", "人民卫生出版社", {"cjkpub"}),
+        ("長谷川和夫, 井上勝也.", "長谷川和夫", {"cjkl=5-6"}),
+        # a full stop with no space before Japanese letters ends a sentence
+        (
+            "日本アレルギー学会.アレルギー総合ガイドライン2022.",
+            "アレルギー総合ガイドライン2022",
+            {"sstart", "gl"},
+        ),
+        # guideline words inside compounds, and report and register numbers
+        ("S3-Leitlinie Kreuzschmerz.", "S3-Leitlinie", {"gl"}),
+        ("IQWiG-Berichte Nr. 123; A11-02.", "A11-02", {"repno"}),
+        ("MMWR Recomm Rep. 2011;60(RR-2):1-64.", "RR-2", {"repno"}),
+        ("AWMF-Registernummer 060-004.", "060-004", {"repno"}),
+        ("Registernummer 128/001OL.", "001OL", {"repno"}),
+    ],
+)
+def test_features_for_group_authors_other_scripts_and_report_numbers(text, token, wanted):
+    assert wanted <= _features_of(text)[token]
+
+
+@pytest.mark.parametrize(
+    ("text", "token"), [("Ann Intern Med. 2014;161:S15-22.", "S15-22"), ("pp. 400-410", "400-410")]
+)
+def test_page_ranges_are_not_report_numbers(text, token):
+    assert "repno" not in _features_of(text)[token]
