@@ -243,7 +243,13 @@ _MONTH_BEFORE_RE = re.compile(
 _EDITION_RE = re.compile(
     r"\(?\b\d+(?:st|nd|rd|th)\s(?:[\w ]{0,40}?\s)?(?:edn|ed|edition)\b\.?\)?", re.I
 )
-_PLACE_RE = re.compile(r"\b([A-Z][\w .()]{1,40}?):\s?([A-Z][^.;:]{1,80}?)(?=[;.,]|$)")
+# "London: Churchill Livingstone", and "東京: 金原出版" / "北京: 人民卫生出版社" (Japanese and
+# Chinese books: without these two, their place and publisher were labelled with the title).
+_CAPITAL_OR_CJK = "A-Z\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_PLACE_RE = re.compile(
+    rf"(?<!\w)([{_CAPITAL_OR_CJK}][\w .()]{{1,40}}?):\s?"
+    rf"([{_CAPITAL_OR_CJK}][^.;:]{{1,80}}?)(?=[;.,]|$)"
+)
 
 
 def _mark_book_details(text: str, chars: list, after: int) -> None:

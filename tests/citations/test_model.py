@@ -1263,3 +1263,52 @@ def test_features_for_group_authors_other_scripts_and_report_numbers(text, token
 )
 def test_page_ranges_are_not_report_numbers(text, token):
     assert "repno" not in _features_of(text)[token]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "place", "publisher"),
+    [
+        (
+            "日本アレルギー学会. アレルギー総合ガイドライン2022. 東京: 協和企画; 2022.",
+            {
+                "type": "book",
+                "author": [{"literal": "日本アレルギー学会"}],
+                "title": "アレルギー総合ガイドライン2022",
+                "issued": {"date-parts": [[2022]]},
+            },
+            "東京",
+            "協和企画",
+        ),
+        (
+            "中国营养学会. 中国居民膳食指南(2022)[M]. 北京: 人民卫生出版社, 2022.",
+            {
+                "type": "book",
+                "author": [{"literal": "中国营养学会"}],
+                "title": "中国居民膳食指南(2022)",
+                "issued": {"date-parts": [[2022]]},
+            },
+            "北京",
+            "人民卫生出版社",
+        ),
+        (
+            "World Health Organization. Guidelines. Geneva: World Health Organization; 2020.",
+            {
+                "type": "report",
+                "author": [{"literal": "World Health Organization"}],
+                "title": "Guidelines",
+                "issued": {"date-parts": [[2020]]},
+            },
+            "Geneva",
+            "World",
+        ),
+    ],
+)
+def test_a_books_place_and_publisher_are_labelled_in_chinese_and_japanese_too(
+    text, expected, place, publisher
+):
+    # Before, "東京: 協和企画" was trained as the title and "北京: 人民卫生出版社" as a note.
+    tokens = [t for t, _, _ in crf.tokenize(crf.normalise(text))]
+    labels = dict(zip(tokens, training.align(text, expected), strict=True))
+    assert labels[place] == "location"
+    assert labels[publisher] == "publisher"
+    assert "title" not in {labels[place], labels[publisher]}
