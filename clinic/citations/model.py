@@ -603,6 +603,20 @@ def _parse_one(text: str, tagged: list) -> dict:
             # "Nature 428, 486 (2004)", "Lancet 1998;352:364": one short page of a journal
             # that prints pages (BMC, Frontiers, Trials, PLOS ... number their articles).
             key = "page"
+        elif (
+            key == "page"
+            and re.fullmatch(r"\d{1,6}", value or "")
+            and (
+                re.search(rf"\bArt(?:icle)?\.?\s*(?:no\.?|number|ID)\s*:?\s*{value}\b", text, re.I)
+                or _ARTICLE_NUMBERS_RE.search(
+                    f"{item.get('container-title', '')} {item.get('container-title-short', '')}"
+                )
+            )
+        ):
+            # IEEE's "no. 1, Art. no. 1" (the model read the number with the pages), and one
+            # number after an issue in a journal that numbers its articles ("Molecules.
+            # 2016;21(5):559", "J Int Soc Sports Nutr. 2017; 14: 20").
+            key = "number"
         if value:
             item[key] = value
             confidence[key] = p
@@ -1037,6 +1051,8 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         # keeps names it cannot split; a longer one is a body ("中华医学会风湿病学分会").
         more = bool(re.search(r"[,，、]?\s*等\s*$", body))
         body = re.sub(r"[,，、]?\s*等\s*$", "", body)
+        # "日本緩和医療学会 編", "中华医学会 主编": "edited by", not part of the name.
+        body = re.sub(r"\s*(?:編集?|编|主编|主編|監修|编著|編著)\s*\.?$", "", body)
         names = [n.strip(" .。") for n in re.split(r"[,，、;；]", body) if n.strip(" .。")]
         return [{"family": n} if len(n) <= 4 else {"literal": n} for n in names], et_al or more
     if (
@@ -1053,12 +1069,17 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         persons, more = read_authors(body[: behalf.start()])
         if persons and all("family" in person for person in persons):
             return [*persons, {"literal": behalf.group(1).strip(" .;")}], et_al or more
-    # "US Preventive Services Task Force; Davidson KW, Barry MJ, ...": the group first.
-    head, sep, tail = body.partition(";")
-    if sep and "," not in head and _looks_like_group(head) and tail.strip():
-        persons, more = read_authors(tail)
-        if persons and all("family" in person for person in persons):
-            return [{"literal": head.strip(" .")}, *persons], et_al or more
+    # "US Preventive Services Task Force; Davidson KW, Barry MJ, ...": the group first; also
+    # after a comma ("RECOVERY Collaborative Group, Horby P, Lim WS, et al.").
+    for separator in (";", ","):
+        head, sep, tail = body.partition(separator)
+        if sep and "," not in head and _looks_like_group(head) and tail.strip():
+            persons, more = read_authors(tail)
+            initials = separator == ";" or all(
+                re.fullmatch(r"[A-Z][A-Z.\s-]{0,8}", person.get("given", "")) for person in persons
+            )  # after a comma only persons with initials: not "WHO Centre, Geneva, Switzerland"
+            if persons and initials and all("family" in person for person in persons):
+                return [{"literal": head.strip(" .")}, *persons], et_al or more
     if "," not in body and ";" not in body and (_looks_like_group(body) or " " not in body):
         return [{"literal": body.strip(" .")}], et_al
     parts = [part.strip() for part in re.split(r"[,;]", body)]
@@ -1089,8 +1110,13 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         first = {"family": mla_pair.group(1), "given": mla_pair.group(2)}
         second = {"family": mla_pair.group(4), "given": mla_pair.group(3)}
         return [first, second, *groups], et_al
-    # Google Scholar's MLA and Chicago: "Greenland, Sander, Judea Pearl, and James M. Robins."
+    # Google Scholar's MLA and Chicago: "Greenland, Sander, Judea Pearl, and James M. Robins.",
+    # and its MLA lists cut by "et al." ("Hotez, Peter J., Miriam Alvarado, ..., Simon J.
+    # Brooker et al."), which have no "and".
     chicago = _read_scholar_list(body)
+    if not chicago and et_al and body.count(", ") >= 2:
+        head, _, last = body.rpartition(", ")
+        chicago = _read_scholar_list(f"{head} and {last}")
     if chicago:
         return chicago + groups, et_al
     authors, more_et_al, leftover = _read_names(body, inverted=_looks_inverted(body))
@@ -1277,7 +1303,9 @@ _ARTICLE_NUMBERS_RE = re.compile(
     r"Chin(?:ese)?\.? Med(?:icine)?\.?$|Evid|Sensors|Nutrients|Phys(?:ical)?\.? Rev|Primers|eLife|"
     r"Int(?:ernational)?\.? J|J(?:ournal of)?\.? Clin(?:ical)?\.? Med(?:icine)?\.?$|Cureus|"
     r"Healthcare|Cells|Molecules|Cancers|Transl|Res(?:earch)?\.? Ther|Crit(?:ical)?\.? Care|"
-    r"Implement|Biol|Commun|Reports|Open|Pain Relief)",
+    r"Implement|Biol|Commun|Reports|Open|Pain Relief|Sci(?:entific)?\.? Data|Sports Nutr|"
+    r"Neuro[Ee]ng(?:ineering)?\.? Rehabil|Neuroinflammation|Malar(?:ia)?\.? J|Parasit|"
+    r"Cardiovasc(?:ular)?\.? Diabetol|Lipids Health|Health Qual Life|Mol(?:ecular)?\.? Pain)",
     re.I,
 )
 

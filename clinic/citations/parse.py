@@ -116,6 +116,8 @@ _INITIALS_RE = _VANCOUVER_GIVEN[2]
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le", "ten"}
     | {"ter", "op", "dos", "das", "do", "st", "'t", "’t"}
+    # Spanish and Portuguese double family names: "Ramón y Cajal S", "Azevedo e Silva G".
+    | {"y", "e"}
 )
 _GROUP_WORDS = re.compile(
     r"\b(?:group|committee|organi[sz]ation|association|institute|society|college|council"

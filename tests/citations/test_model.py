@@ -671,6 +671,68 @@ def test_suffixes_and_particles_keep_the_name_list_whole(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Spanish and Portuguese double family names
+        ("Ramón y Cajal S.", [("Ramón y Cajal", "S")]),
+        ("Azevedo e Silva G, Valente JG.", [("Azevedo e Silva", "G"), ("Valente", "JG")]),
+        # a group first, then persons after a comma (but a place is not a person)
+        (
+            "RECOVERY Collaborative Group, Horby P, Lim WS, et al.",
+            ["RECOVERY Collaborative Group", ("Horby", "P"), ("Lim", "WS")],
+        ),
+        (
+            "WHO Collaborating Centre, Geneva, Switzerland.",
+            ["WHO Collaborating Centre, Geneva, Switzerland"],
+        ),
+        # Google Scholar's MLA list cut by "et al." (no "and")
+        (
+            "Hotez, Peter J., Miriam Alvarado, María-Gloria Basáñez, Simon J. Brooker et al.",
+            [
+                ("Hotez", "Peter J."),
+                ("Alvarado", "Miriam"),
+                ("Basáñez", "María-Gloria"),
+                ("Brooker", "Simon J."),
+            ],
+        ),
+        # a Japanese society "edited by" (編)
+        ("日本緩和医療学会 編.", ["日本緩和医療学会"]),
+    ],
+)
+def test_double_family_names_groups_first_and_mla_lists_cut_by_et_al(text, expected):
+    authors, _ = read_authors(text)
+    assert [a["literal"] if "literal" in a else (a["family"], a["given"]) for a in authors] == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        (
+            '[13] A. E. W. Johnson et al., "MIMIC-IV, a freely accessible electronic health record '
+            'dataset," Sci. Data, vol. 10, no. 1, Art. no. 1, Jan. 2023.',
+            "1",
+        ),
+        (
+            "Yuan H, Ma Q, Ye L, Piao G. The traditional medicine and modern medicine from natural "
+            "products. Molecules. 2016 Apr 29;21(5):559.",
+            "559",
+        ),
+    ],
+)
+def test_an_article_number_after_an_issue_is_not_a_page(text, number):
+    [item] = parse_reference(text)
+    assert item.get("number") == number
+    assert "page" not in item
+
+
+def test_one_page_of_a_journal_that_prints_pages_stays_a_page():
+    [item] = parse_reference("Smith J, Jones K. A letter. Lancet. 2001;357(9250):1.")
+    assert item.get("page") == "1"
+
+
+@pytest.mark.parametrize(
     ("title", "expected"),
     [
         (
