@@ -317,6 +317,20 @@ def _parse_one(text: str, tagged: list) -> dict:
         ):
             author_text = names.group(1)
             by_label["title"] = [(names.group(2), min(p, DOUBTFUL - 0.01))]
+        # "National Health and Medical Research Council. Australian Dietary Guidelines.
+        # Canberra: ..." and "NIH Consensus Conference. Acupuncture. JAMA ...": a body's name,
+        # then the title read with it.
+        cut = re.search(r"(?<=[a-z®)])\.\s+(?=[A-Z0-9])", author_text)
+        if (
+            not by_label.get("title")
+            and cut
+            and _looks_like_group(author_text[: cut.start()])
+            and not _REGISTER_RE.search(text)  # an AWMF guideline: _register_number's
+        ):
+            rest = author_text[cut.end() :].strip(" .")
+            if rest and not _looks_like_group(rest) and len(rest.split()) <= 20:
+                by_label["title"] = [(rest, min(p, DOUBTFUL - 0.01))]
+                author_text = author_text[: cut.start() + 1]
     if author_text:
         # "Furlan AD. ACUPUNCTURE AND DRY NEEDLING ...": a title in capitals looks like initials
         # to the model; a capitalised word of four letters or more after the names is not one.
@@ -1032,7 +1046,8 @@ _MLA_ONE = re.compile(
 
 def read_authors(text: str) -> tuple[list[dict], bool]:
     """Names from an author segment: Vancouver, APA/Harvard, IEEE, "First Last et al", groups."""
-    text = text.strip(' ,;:"')  # IEEE's opening quote of the title read with the names
+    # IEEE's opening quote of the title read with the names, and a WordPress bullet ("• ").
+    text = text.strip(' ,;:"').lstrip("•*·▪ ")
     # APA 7 and Google Scholar: "Singer, J. P., ... & Lembo, A. J." (middle names left out).
     elided = re.compile(r",?\s*(?:\.\.\.|…)\s*&?\s*(?=[A-Z])")
     middle = bool(elided.search(text))
@@ -1090,8 +1105,10 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     groups: list[dict] = []
     if ";" in body and not _looks_inverted(body):
         head, _, tail = body.partition(";")
-        if tail.strip() and "," not in tail and _looks_group_name(tail):
-            body, groups = head.strip(), [{"literal": tail.strip(" .;")}]
+        names = [name.strip(" .") for name in tail.split(";") if name.strip(" .")]
+        if tail.strip() and "," not in tail and all(_looks_group_name(name) for name in names):
+            # "...; Cochrane Bias Methods Group; Cochrane Statistical Methods Group": each one.
+            body, groups = head.strip(), [{"literal": name} for name in names]
     mla = re.fullmatch(_MLA_ONE, body)
     if mla and (et_al or re.search(r"[a-z]", mla.group(2))):
         # MLA: "Kaptchuk, Ted J., et al.", "Wilson, Peter WF, et al.", "Vincent, J-L., et al.",
@@ -1273,6 +1290,13 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
         pages = tail.group(1)
         text = text[: tail.start()]
     issue = None
+    # Vancouver's "89 Suppl 1:" and IEEE's "no. Suppl 4": a supplement is the issue.
+    supplement = re.search(
+        r"(?:[,;]?\s*\bno\.?)?\s*\b(Suppl(?:ement)?\.?\s*\d{1,3}[A-Za-z]?)$", text
+    )
+    if supplement and "(" not in text:
+        issue = supplement.group(1)
+        text = text[: supplement.start()].strip(" ,;:")
     paren = re.search(r"\(\s*([^()]{1,20}?)\s*\)", text)
     if paren:
         issue = paren.group(1)

@@ -126,7 +126,8 @@ _GROUP_WORDS = re.compile(
     r"|collaborators|investigators|working party|task force|writing group"
     r"|initiative|panel|programme|federation|commission|authority|administration|directorate"
     r"|alliance|coalition|faculty|trialists|workgroup|gesellschaft|sociedad|soci[ée]t[ée]"
-    r"|ministerio|minist[èe]re|autorit[ée]|sant[ée]|istituto|genootschap|kammer)s?\b",
+    r"|ministerio|minist[èe]re|autorit[ée]|sant[ée]|istituto|genootschap|kammer"
+    r"|consensus conference|nih|office)s?\b",
     re.IGNORECASE,
 )
 

@@ -1374,3 +1374,92 @@ def test_a_books_place_and_publisher_are_labelled_in_chinese_and_japanese_too(
     assert labels[place] == "location"
     assert labels[publisher] == "publisher"
     assert "title" not in {labels[place], labels[publisher]}
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "author", "title"),
+    [
+        (
+            "National Health and Medical Research Council. Australian Dietary Guidelines. "
+            "Canberra: National Health and Medical Research Council; 2013.",
+            [
+                ("author", "National"),
+                ("location", "Canberra"),
+                ("publisher", "National"),
+                ("date", "2013"),
+            ],
+            "National Health and Medical Research Council",
+            "Australian Dietary Guidelines",
+        ),
+        (
+            "NIH Consensus Conference. Acupuncture. JAMA. 1998;280(17):1518-1524.",
+            [
+                ("author", "NIH"),
+                ("journal", "JAMA"),
+                ("date", "1998"),
+                ("volume", "280"),
+                ("pages", "1518"),
+            ],
+            "NIH Consensus Conference",
+            "Acupuncture",
+        ),
+        (  # a body and its office: no title to take
+            "World Health Organization. Regional Office for Europe. Copenhagen: WHO; 2013.",
+            [
+                ("author", "World"),
+                ("location", "Copenhagen"),
+                ("publisher", "WHO"),
+                ("date", "2013"),
+            ],
+            "World Health Organization. Regional Office for Europe",
+            None,
+        ),
+    ],
+)
+def test_a_title_read_with_a_group_author_and_no_other_title_is_the_title(
+    text, spans, author, title
+):
+    item = _read_as(text, *spans)
+    assert item["author"] == [{"literal": author}]
+    assert item.get("title") == title
+
+
+@pytest.mark.parametrize(
+    ("text", "volume", "issue"),
+    [
+        ("J Periodontol. 2018 Jun;89 Suppl 1:S159-S172.", "89", "Suppl 1"),
+        ("Arthritis Care Res (Hoboken). 2011;63 Suppl 11:S240-52.", "63", "Suppl 11"),
+        ("Ann. Oncol., vol. 29, no. Suppl 4, pp. iv166-iv191, 2018.", "29", "Suppl 4"),
+    ],
+)
+def test_a_supplement_written_without_brackets_is_the_issue(text, volume, issue):
+    from clinic.citations.model import read_volume
+
+    locator = re.search(r"(?:;|vol\. )(.*?)(?::S|, pp)", text).group(1)
+    assert read_volume(locator)[:2] == (volume, issue)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "• Edwards RG, Bavister BD, Steptoe PC.",
+            [("Edwards", "RG"), ("Bavister", "BD"), ("Steptoe", "PC")],
+        ),
+        (
+            "Higgins JP, Sterne JA; Cochrane Bias Methods Group; Cochrane Statistical Methods "
+            "Group.",
+            [
+                ("Higgins", "JP"),
+                ("Sterne", "JA"),
+                "Cochrane Bias Methods Group",
+                "Cochrane Statistical Methods Group",
+            ],
+        ),
+    ],
+)
+def test_a_bullet_before_the_names_and_several_groups_after_them(text, expected):
+    authors, _ = read_authors(text)
+    assert [a["literal"] if "literal" in a else (a["family"], a["given"]) for a in authors] == (
+        expected
+    )
