@@ -1251,6 +1251,13 @@ def _clean_title(text: str) -> str:
         text = "[" + text
     elif text.startswith("[") and text.count("[") > text.count("]"):
         text += "]"
+    # A bracket the title opened at its end, its rest read with the next field: a year is the
+    # title's ("中国居民膳食指南(2022"), a series is not ("... treatment (NICE", "... cancer (NIH").
+    opened = re.search(r"\s*\(([^()]{0,12})$", text)
+    if opened and re.fullmatch(r"\d{4}", opened.group(1)):
+        text += ")"
+    elif opened and len(text) > opened.end() - opened.start() + 3:
+        text = text[: opened.start()].rstrip(" ,;:")
     return text
 
 

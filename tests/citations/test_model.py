@@ -1463,3 +1463,22 @@ def test_a_bullet_before_the_names_and_several_groups_after_them(text, expected)
     assert [a["literal"] if "literal" in a else (a["family"], a["given"]) for a in authors] == (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("中国居民膳食指南(2022", "中国居民膳食指南(2022)"),
+        (
+            "Fertility problems: assessment and treatment (",
+            "Fertility problems: assessment and treatment",
+        ),
+        (
+            "Taking time: Support for people with cancer (NIH",
+            "Taking time: Support for people with cancer",
+        ),
+        ("Disease 2019 (COVID-19) from cases", "Disease 2019 (COVID-19) from cases"),
+    ],
+)
+def test_a_bracket_left_open_at_the_end_of_a_title(title, expected):
+    assert _clean_title(title) == expected
