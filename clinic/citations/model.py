@@ -1049,7 +1049,7 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     # IEEE's opening quote of the title read with the names, and a WordPress bullet ("• ").
     text = text.strip(' ,;:"').lstrip("•*·▪ ")
     # APA 7 and Google Scholar: "Singer, J. P., ... & Lembo, A. J." (middle names left out).
-    elided = re.compile(r",?\s*(?:\.\.\.|…)\s*&?\s*(?=[A-Z])")
+    elided = re.compile(r",?\s*(?:\.\.\.|\. \. \.|…)\s*&?\s*(?=[A-Z])")  # APA 7's ". . ."
     middle = bool(elided.search(text))
     text = elided.sub(", ", text)
     et_al = middle or bool(_ET_AL_TAIL.search(text))

@@ -1482,3 +1482,17 @@ def test_a_bullet_before_the_names_and_several_groups_after_them(text, expected)
 )
 def test_a_bracket_left_open_at_the_end_of_a_title(title, expected):
     assert _clean_title(title) == expected
+
+
+def test_apa_7_spaced_ellipsis_keeps_the_last_author():
+    authors, et_al = read_authors(
+        "Willett, W., Rockström, J., De Vries, W., Majele Sibanda, L., . . . Murray, C. J. L."
+    )
+    assert [a["family"] for a in authors] == [
+        "Willett",
+        "Rockström",
+        "De Vries",
+        "Majele Sibanda",
+        "Murray",
+    ]
+    assert et_al
