@@ -696,7 +696,9 @@ def _parse_one(text: str, tagged: list) -> dict:
     _gbt_journal_article(text, item, confidence)
     registered = _register_number(text, item, confidence)
     _group_cut_at_joining_word(item)
-    item["type"] = _guess_type(item, by_label, note)
+    item["type"] = _guess_type(item, by_label, note, text)
+    if not re.search(r"\w", item.get("container-title", "x")):
+        item.pop("container-title")  # a stray bracket read as the journal
     proceedings = re.match(r"(?:in:?\s+)(Proc\b.*)", item.get("container-title", ""), re.I)
     if proceedings or re.match(
         r"Proc\b.*\b(?:Conf|Symp|Workshop)", item.get("container-title", "")
@@ -1379,9 +1381,16 @@ def _report_number(note: str) -> str | None:
     return next(g for g in match.groups() if g).rstrip(".,;)")
 
 
-def _guess_type(item: dict, by_label: dict, note: str) -> str:
+def _guess_type(item: dict, by_label: dict, note: str, text: str = "") -> str:
+    if re.search(r"\[M\]", text):  # GB/T 7714's code for a book
+        return "book"
     if "journal" in by_label:
         return "article-journal"
+    if crf.has_cjk(item.get("title", "")) and "publisher" in by_label:
+        # A Chinese or Japanese title with a publisher ("日本アレルギー学会.
+        # アレルギー総合ガイドライン2022. 東京: 協和企画; 2022."): a society's guideline published
+        # as a book.
+        return "book"
     if "container" in by_label and ("editor" in by_label or "pages" in by_label):
         return "chapter"
     group_author = any("literal" in a for a in item.get("author", []))

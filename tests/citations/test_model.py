@@ -1496,3 +1496,36 @@ def test_apa_7_spaced_ellipsis_keeps_the_last_author():
         "Murray",
     ]
     assert et_al
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        (
+            "中国营养学会. 中国居民膳食指南(2022)[M]. 北京: 人民卫生出版社, 2022.",
+            [
+                ("author", "中国营养学会"),
+                ("title", "中国居民膳食指南"),
+                ("journal", ")"),
+                ("note", "["),
+                ("location", "北京"),
+                ("publisher", "人民卫生出版社"),
+                ("date", "2022"),
+            ],
+        ),
+        (
+            "日本アレルギー学会. アレルギー総合ガイドライン2022. 東京: 協和企画; 2022.",
+            [
+                ("author", "日本アレルギー学会"),
+                ("title", "アレルギー総合ガイドライン2022"),
+                ("location", "東京"),
+                ("publisher", "協和企画"),
+                ("date", "2022"),
+            ],
+        ),
+    ],
+)
+def test_chinese_and_japanese_society_books_are_books(text, spans):
+    item = _read_as(text, *spans)
+    assert item["type"] == "book"
+    assert "container-title" not in item
