@@ -1529,3 +1529,21 @@ def test_chinese_and_japanese_society_books_are_books(text, spans):
     item = _read_as(text, *spans)
     assert item["type"] == "book"
     assert "container-title" not in item
+
+
+def test_training_uses_the_measured_regularisation(monkeypatch, tmp_path):
+    # docs/references.md, "The fifth 6 December retraining": L2 0.1 (0.01 before) by --cv-real.
+    import pycrfsuite
+
+    seen = {}
+    real_set_params = pycrfsuite.Trainer.set_params
+
+    def set_params(self, params):
+        seen.update(params)
+        return real_set_params(self, params)
+
+    monkeypatch.setattr(pycrfsuite.Trainer, "set_params", set_params)
+    sequences = [(text, labels) for text, labels, _ in synthetic_sequences(20, seed=5)]
+    crf.train(sequences, tmp_path / "tiny.crfsuite", max_iterations=2)
+    assert (seen["c1"], seen["c2"]) == (crf.C1, crf.C2) == (0.05, 0.1)
+    assert (tmp_path / "tiny.crfsuite").exists()
