@@ -635,6 +635,12 @@ def _parse_one(text: str, tagged: list) -> dict:
             item[key] = value
             confidence[key] = p
 
+    same_year = re.search(r"(?<!\d)((?:1[89]|20)\d\d)\s?;\s?\1\s?:", text)
+    if same_year and "volume" not in item:
+        # Hindawi's "Evid Based Complement Alternat Med. 2013; 2013: 581203": the volume is the
+        # year, and the model read both as the date.
+        item["volume"] = same_year.group(1)
+        confidence["volume"] = DOUBTFUL + 0.01
     written = _WRITTEN_LOCATOR_RE.search(text)
     if written and item.get("container-title"):
         # ScienceDirect's "The Lancet, Volume 352, Issue 9125, 1 August 1998, Pages 364-365":

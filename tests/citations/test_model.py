@@ -1547,3 +1547,18 @@ def test_training_uses_the_measured_regularisation(monkeypatch, tmp_path):
     crf.train(sequences, tmp_path / "tiny.crfsuite", max_iterations=2)
     assert (seen["c1"], seen["c2"]) == (crf.C1, crf.C2) == (0.05, 0.1)
     assert (tmp_path / "tiny.crfsuite").exists()
+
+
+def test_a_volume_that_is_the_year_is_the_volume():
+    item = _read_as(
+        "Evid Based Complement Alternat Med. 2013; 2013: 581203. Published online 2013 Jul 24.",
+        ("journal", "Evid"),
+        ("date", "2013;"),
+        ("pages", "581203"),
+        ("note", "Published"),
+    )
+    assert (item["volume"], item["number"], item["issued"]["date-parts"][0][0]) == (
+        "2013",
+        "581203",
+        2013,
+    )
