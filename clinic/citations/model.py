@@ -27,6 +27,7 @@ import re
 
 from clinic.citations import crf
 from clinic.citations.parse import (
+    _ET_AL_WORDS,
     MAX_REFERENCE_CHARS,
     _expand_pages,
     _extract_identifiers,
@@ -1033,7 +1034,7 @@ def _after(segments, text: str, label: str) -> str | None:
 
 # --- tidying what the model found ------------------------------------------------------------
 
-_ET_AL_TAIL = re.compile(r"[\s,;]*(?:et\.?\s*al\.?|and others|\.\.\.|…)[\s.,;:]*$", re.I)
+_ET_AL_TAIL = re.compile(rf"[\s,;]*(?:{_ET_AL_WORDS}|\.\.\.|…)[\s.,;:]*$", re.I)
 _GIVEN_FIRST = re.compile(
     r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.|[A-Z])(?:\s+|-|(?<=\.))){1,4})"
     r"(?P<family>(?:[a-z]{1,3}\s){0,2}[A-Z][\w'-]+(?:\s[A-Z][\w'-]+)?)$"
@@ -1062,7 +1063,8 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     text = elided.sub(", ", text)
     et_al = middle or bool(_ET_AL_TAIL.search(text))
     body = _ET_AL_TAIL.sub("", text).strip(" ,;:")
-    if body.endswith(".") and not re.search(r"\b[A-Z]\.$", body):
+    # (Russian dotted initials, "Оганов Р.Г.", keep their last full stop as "Smith, J." does.)
+    if body.endswith(".") and not re.search(r"\b[A-Z]\.$|[А-Я]\.\s?[А-Я]\.$", body):
         body = body[:-1]
     body = re.sub(r"\s*\(\s*(?:eds?|editors?)\.?\s*\)\s*$", "", body, flags=re.I)
     body = _NO_AUTHORS_RE.sub("", body).strip(" ,;:")
@@ -1072,10 +1074,13 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         # "王雪苔, 刘炜宏, 等": names in Chinese characters, one per comma; "等" is "et al.". A
         # person's name (two to four characters) is kept whole as the family name, as CSL
         # keeps names it cannot split; a longer one is a body ("中华医学会风湿病学分会").
-        more = bool(re.search(r"[,，、]?\s*等\s*$", body))
-        body = re.sub(r"[,，、]?\s*等\s*$", "", body)
-        # "日本緩和医療学会 編", "中华医学会 主编": "edited by", not part of the name.
-        body = re.sub(r"\s*(?:編集?|编|主编|主編|監修|编著|編著)\s*\.?$", "", body)
+        # "等" and the Japanese "他" / "ほか" are "et al."
+        tail = r"(?:[,，、]?\s*等|[,，、]\s*(?:他|ほか))\s*\.?\s*$"
+        more = bool(re.search(tail, body))
+        body = re.sub(tail, "", body)
+        # "日本緩和医療学会 編", "日本糖尿病学会 編・著", "中华医学会 主编": "edited by", not
+        # part of the name.
+        body = re.sub(r"\s*(?:編[・·]?著|編集?|编|主编|主編|監修|编著)\s*\.?$", "", body)
         names = [n.strip(" .。") for n in re.split(r"[,，、;；]", body) if n.strip(" .。")]
         return [{"family": n} if len(n) <= 4 else {"literal": n} for n in names], et_al or more
     if (
@@ -1114,10 +1119,20 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
     if ";" in body and not _looks_inverted(body):
         head, _, tail = body.partition(";")
         names = [name.strip(" .") for name in tail.split(";") if name.strip(" .")]
-        if tail.strip() and "," not in tail and all(_looks_group_name(name) for name in names):
+
+        def group(name: str) -> bool:  # "...; CDC." is a body too
+            return _looks_group_name(name) or (name.isupper() and name.lower() in crf.ORG_ACRONYMS)
+
+        if tail.strip() and "," not in tail and all(group(name) for name in names):
             # "...; Cochrane Bias Methods Group; Cochrane Statistical Methods Group": each one.
             body, groups = head.strip(), [{"literal": name} for name in names]
+        elif len(names) == 1 and _looks_like_group(names[0]) and re.search(r"\bet al\.?$", head):
+            # "Hur KY, Moon MK, Park JS, et al; Committee of Clinical Practice Guidelines, Korean
+            # Diabetes Association": one body, with a comma in its name.
+            body, groups = head.strip(), [{"literal": names[0]}]
     mla = re.fullmatch(_MLA_ONE, body)
+    if mla and re.fullmatch(r"\S+ (?:[A-Z][hju]?){1,4}", mla.group(1)):
+        mla = None  # "Wiersma Tj, Goudswaard AN": Vancouver with Dutch initials, not MLA
     if mla and (et_al or re.search(r"[a-z]", mla.group(2))):
         # MLA: "Kaptchuk, Ted J., et al.", "Wilson, Peter WF, et al.", "Vincent, J-L., et al.",
         # "Ely, E. Wesley, et al." (initials alone only before "et al.": APA has them too)
@@ -1261,7 +1276,7 @@ def _clean_title(text: str) -> str:
         text += "]"
     # A bracket the title opened at its end, its rest read with the next field: a year is the
     # title's ("中国居民膳食指南(2022"), a series is not ("... treatment (NICE", "... cancer (NIH").
-    opened = re.search(r"\s*\(([^()]{0,12})$", text)
+    opened = re.search(r"\s*[(\[]([^()\[\]]{0,12})$", text)  # also NICE's "... [NG106"
     if opened and re.fullmatch(r"\d{4}", opened.group(1)):
         text += ")"
     elif opened and len(text) > opened.end() - opened.start() + 3:
@@ -1375,7 +1390,9 @@ def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
 
 _REPORT_NUMBER_RE = re.compile(
     r"\[((?:NG|CG|QS|PH|NICE)\s?\d{1,4})\]|\b((?:NG|CG|QS|PH)\d{1,4})\b"
-    r"|\bno\b\.?:?\s*([\w-]{1,12})|\bpublication\s+(?:no\b\.?\s*)?(\d[\w-]{1,12})",
+    r"|\bno\b\.?:?\s*([\w-]{1,12})|\bpublication\s+(?:no\b\.?\s*)?(\d[\w-]{1,12})"
+    # "NICE Guideline 155", "(NICE public health guideline 56)", "SIGN 160"
+    r"|\bguideline\s+(\d{1,4})\b|\bSIGN\s+(\d{2,3})\b",
     re.I,
 )
 

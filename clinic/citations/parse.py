@@ -93,17 +93,27 @@ _MARKER_RE = re.compile(r"^\s*(?:[-•*–]\s*)?(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,
 _BULLET_RE = re.compile(r"^\s*[-•*–]\s+")
 
 # --- names ---------------------------------------------------------------------------------
-_ET_AL_RE = re.compile(r"^,?\s*(?:et\.?\s*al\.?|and others|\.\.\.|…)\s*", re.IGNORECASE)
+# "et al." and its forms in other languages: Russian "и др.", Polish "i wsp.", Spanish "y cols."
+_ET_AL_WORDS = r"et\.?\s*al\.?|and others|и\s?др\.?|i\s?wsp\.?|y\s?cols?\.?"
+_ET_AL_RE = re.compile(rf"^,?\s*(?:{_ET_AL_WORDS}|\.\.\.|…)\s*", re.IGNORECASE)
 # Given names, tried in order. Vancouver: "U.K.", "A L", "DC", "H-D". APA/Harvard: "L. T. A.",
 # "A.P.", "Y.-P.", "A. j." or, rarely, a written-out name ("Daniel C.").
 # Capital letters, accented ones included: "Bréhaut É", "Öztürk Ç", "Łukasiewicz Ł".
-_UP = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x250) if chr(c).isupper())
-_LOW = "a-z" + "".join(chr(c) for c in range(0xDF, 0x250) if chr(c).islower())
+# Cyrillic too (Russian names and initials in PubMed's and GOST's forms).
+_UP = "A-Z" + "".join(
+    chr(c) for c in (*range(0xC0, 0x250), *range(0x400, 0x430)) if chr(c).isupper()
+)
+_LOW = "a-z" + "".join(
+    chr(c) for c in (*range(0xDF, 0x250), *range(0x430, 0x460)) if chr(c).islower()
+)
 _DOTTED_INITIALS = rf"[{_UP}]\.(?:\s?-?[{_UP}a-z]\.){{0,4}}"
 _VANCOUVER_GIVEN = [
     re.compile(_DOTTED_INITIALS),
     re.compile(rf"[{_UP}](?:\s[{_UP}](?![\w'’.])){{1,2}}"),
     re.compile(rf"[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?(?![\w'’])"),
+    # Dutch and Russian initials with a small letter: "Wiersma Tj", "Verheij ThJM", "Salomé PhL",
+    # "Zhernakova YuV".
+    re.compile(rf"(?:[{_UP}](?:h|j|u)?){{1,4}}(?![\w'’])"),
 ]
 _INVERTED_GIVEN = [
     re.compile(_DOTTED_INITIALS),
@@ -393,7 +403,7 @@ def _read_names(text: str, *, inverted: bool) -> tuple[list[dict], bool, str]:
         return [], False, text
     rest = text[pos:]
     # "MW. et al. Title" / "E, et al.: Title"
-    et = re.match(r"\s*[.,]?\s*(?:et\.?\s*al\.?|\.\.\.|…)", rest, re.IGNORECASE)
+    et = re.match(rf"\s*[.,]?\s*(?:{_ET_AL_WORDS}|\.\.\.|…)", rest, re.IGNORECASE)
     if et:
         et_al = True
         rest = rest[et.end() :]
@@ -403,8 +413,8 @@ def _read_names(text: str, *, inverted: bool) -> tuple[list[dict], bool, str]:
 _WORD_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*|['’]t(?= )")
 # "Jack CR Jr", "Ware Jr JE", "Schroeder Jr, H. W.", "Jack, C. R. Jr": a generational suffix, kept
 # apart from the family and the given names (CSL's "suffix").
-_SUFFIX_WORDS = frozenset({"Jr", "Sr", "II", "III", "IV"})
-_SUFFIX_AFTER_RE = re.compile(r",? (Jr|Sr|II|III|IV)\.?(?=[,;:]|\.? |\.?$| and | & )")
+_SUFFIX_WORDS = frozenset({"Jr", "Sr", "II", "III", "IV", "jr"})
+_SUFFIX_AFTER_RE = re.compile(r",? (Jr|Sr|II|III|IV|jr)\.?(?=[,;:]|\.? |\.?$| and | & )")
 
 
 def _with_suffix(name: dict, text: str, end: int) -> tuple[dict, int]:

@@ -1562,3 +1562,90 @@ def test_a_volume_that_is_the_year_is_the_volume():
         "581203",
         2013,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "et_al"),
+    [
+        # Russian names, dotted or not, and "и др." (et al.)
+        (
+            "Шальнова С.А., Деев А.Д., Оганов Р.Г.",
+            [("Шальнова", "С.А."), ("Деев", "А.Д."), ("Оганов", "Р.Г.")],
+            False,
+        ),
+        (
+            "Кобалава ЖД, Конради АО, Недогода СВ и др.",
+            [("Кобалава", "ЖД"), ("Конради", "АО"), ("Недогода", "СВ")],
+            True,
+        ),
+        # Dutch and Russian initials with a small letter, Polish "i wsp.", Czech "jr"
+        ("Wiersma Tj, Goudswaard AN.", [("Wiersma", "Tj"), ("Goudswaard", "AN")], False),
+        ("Verheij ThJM, Salomé PhL, et al.", [("Verheij", "ThJM"), ("Salomé", "PhL")], True),
+        ("Tykarski A, Filipiak KJ, i wsp.", [("Tykarski", "A"), ("Filipiak", "KJ")], True),
+        ("Widimský J jr, Filipovský J.", [("Widimský", "J"), ("Filipovský", "J")], False),
+        # a body after the persons: an acronym alone, or a name with a comma after "et al"
+        ("Jensen PA, Ridzon R; CDC.", [("Jensen", "PA"), ("Ridzon", "R"), "CDC"], False),
+        (
+            "Hur KY, Park JS, et al; Committee of Clinical Practice Guidelines, Korean Diabetes "
+            "Association.",
+            [
+                ("Hur", "KY"),
+                ("Park", "JS"),
+                "Committee of Clinical Practice Guidelines, Korean Diabetes Association",
+            ],
+            True,
+        ),
+        # Japanese "他" (et al.) and "編・著" (edited and written by)
+        (
+            "村松公美子, 宮岡等, 上島国利, 他.",
+            ["村松公美子", ("宮岡等", None), ("上島国利", None)],
+            True,
+        ),
+        ("日本糖尿病学会 編・著.", ["日本糖尿病学会"], False),
+    ],
+)
+def test_names_in_other_scripts_and_languages(text, expected, et_al):
+    authors, more = read_authors(text)
+    got = [a["literal"] if "literal" in a else (a["family"], a.get("given")) for a in authors]
+    assert (got, more) == (expected, et_al)
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "number"),
+    [
+        (
+            "National Institute for Health and Care Excellence. Tinnitus: assessment and "
+            "management. NICE Guideline 155. London: NICE, 2020.",
+            [
+                ("author", "National"),
+                ("title", "Tinnitus"),
+                ("note", "NICE Guideline"),
+                ("location", "London"),
+                ("publisher", "NICE,"),
+                ("date", "2020"),
+            ],
+            "155",
+        ),
+        (
+            "Scottish Intercollegiate Guidelines Network. Management of suspected bacterial lower "
+            "urinary tract infection in adult women. SIGN 160. Edinburgh: SIGN; 2020.",
+            [
+                ("author", "Scottish"),
+                ("title", "Management"),
+                ("note", "SIGN 160"),
+                ("location", "Edinburgh"),
+                ("publisher", "SIGN;"),
+                ("date", "2020"),
+            ],
+            "160",
+        ),
+    ],
+)
+def test_nice_and_sign_numbers_written_out(text, spans, number):
+    assert _read_as(text, *spans)["number"] == number
+
+
+def test_nices_bracketed_code_read_with_the_title_is_left_out():
+    assert _clean_title("Sepsis: recognition, diagnosis and early management [") == (
+        "Sepsis: recognition, diagnosis and early management"
+    )
