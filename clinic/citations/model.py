@@ -1131,7 +1131,7 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
             # Diabetes Association": one body, with a comma in its name.
             body, groups = head.strip(), [{"literal": names[0]}]
     mla = re.fullmatch(_MLA_ONE, body)
-    if mla and re.fullmatch(r"\S+ (?:[A-Z][hju]?){1,4}", mla.group(1)):
+    if mla and re.fullmatch(r"\S+ (?:Tj|Th|Ph|Sj|Ch|(?:[A-Z][hju]?){2,4})", mla.group(1)):
         mla = None  # "Wiersma Tj, Goudswaard AN": Vancouver with Dutch initials, not MLA
     if mla and (et_al or re.search(r"[a-z]", mla.group(2))):
         # MLA: "Kaptchuk, Ted J., et al.", "Wilson, Peter WF, et al.", "Vincent, J-L., et al.",

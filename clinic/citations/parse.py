@@ -112,8 +112,8 @@ _VANCOUVER_GIVEN = [
     re.compile(rf"[{_UP}](?:\s[{_UP}](?![\w'’.])){{1,2}}"),
     re.compile(rf"[{_UP}]{{1,4}}(?:-[{_UP}]{{1,2}})?(?![\w'’])"),
     # Dutch and Russian initials with a small letter: "Wiersma Tj", "Verheij ThJM", "Salomé PhL",
-    # "Zhernakova YuV".
-    re.compile(rf"(?:[{_UP}](?:h|j|u)?){{1,4}}(?![\w'’])"),
+    # "Zhernakova YuV" (two capitals at least, or a Dutch digraph: "Xu", "Tu" are names).
+    re.compile(rf"(?:Tj|Th|Ph|Sj|Ch|(?:[{_UP}][hju]?){{2,4}})(?![\w'’])"),
 ]
 _INVERTED_GIVEN = [
     re.compile(_DOTTED_INITIALS),

@@ -1649,3 +1649,13 @@ def test_nices_bracketed_code_read_with_the_title_is_left_out():
     assert _clean_title("Sepsis: recognition, diagnosis and early management [") == (
         "Sepsis: recognition, diagnosis and early management"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "family", "given"),
+    [("Shabei Xu et al", "Xu", "Shabei"), ("Jian-Feng Tu et al", "Tu", "Jian-Feng")],
+)
+def test_a_chinese_family_name_after_the_given_name_is_not_dutch_initials(text, family, given):
+    # "Tj" and "ThJM" are initials (test_names_in_other_scripts_and_languages); "Xu" is a name.
+    authors, et_al = read_authors(text)
+    assert (authors, et_al) == ([{"family": family, "given": given}], True)
