@@ -230,15 +230,28 @@ _COMPLETE_RE = re.compile(r"\b(?:1[6-9]\d\d|20\d\d)\b.*[\d.)\]]$")
 _LOCATOR_RE = re.compile(r"\d\)?\s*[:,]\s*\(?[A-Za-z]{0,3}\d")
 
 
+# How a reference opens: persons ("Haake M, Müller HH,", "Cherkin, D. C.,") or a body named
+# with its acronym ("Bundesärztekammer (BÄK),"). A journal's name ("Arch Intern Med. 2009")
+# does not match: its words are not followed by initials and a comma or full stop.
+_OPENS_WITH_NAMES_RE = re.compile(
+    r"[A-ZÀ-Ý][\w'’-]+(?: [A-ZÀ-Ý][\w'’-]+)?,? (?:[A-ZÀ-Ý]{1,3}|[A-ZÀ-Ý]\.(?: ?[A-ZÀ-Ý]\.)*)[,.] "
+    r"|[A-ZÀ-Ý][\w'’-]+(?: [\w'’-]+){0,8} \([A-ZÀ-Ý]{2,}\)[,.] "
+)
+
+
 def _starts_unnumbered(current: str, line: str) -> bool:
     """In a numbered list, an unnumbered line that is a reference of its own, not a wrapped
-    line: the reference so far is complete (a year, then an ending) and so is the line."""
-    return (
-        not _is_continuation(line)
-        and len(line) >= 30
-        and bool(_COMPLETE_RE.search(current) and _LOCATOR_RE.search(current))
-        and bool(_COMPLETE_RE.search(line) and _LOCATOR_RE.search(line))
-    )
+    line: the reference so far is complete (a year, then an ending) and so is the line, and
+    both have locators ("169(9):858") or the line opens with names or a body's name (a
+    guideline or a report has no locator)."""
+    if _is_continuation(line) or len(line) < 30:
+        return False
+    if not (_COMPLETE_RE.search(current) and _COMPLETE_RE.search(line)):
+        return False
+    if _LOCATOR_RE.search(current) and _LOCATOR_RE.search(line):
+        return True
+    first_sentence = line.split(". ", 1)[0]
+    return bool(_OPENS_WITH_NAMES_RE.match(line)) or _looks_like_group(first_sentence)
 
 
 def _has_digit_marker(line: str) -> bool:

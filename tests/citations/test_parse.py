@@ -188,6 +188,31 @@ def test_split_mixed_numbered_and_unnumbered_paste():
     assert refs[-1].endswith("Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.")
 
 
+def test_split_guidelines_and_reports_pasted_after_a_numbered_list():
+    # No locator ("169(9):858") in a guideline: a line that opens with persons or a body's
+    # name is a reference of its own; a wrapped line that opens with a journal is not.
+    text = (
+        "1. Cherkin DC, Sherman KJ. A randomized trial. Arch Intern Med. 2009;169(9):858-66.\n"
+        "National Institute for Health and Care Excellence. Low back pain and sciatica in over "
+        "16s: assessment and management. NICE guideline [NG59]. London: NICE; 2016.\n"
+        "Bundesärztekammer (BÄK), Kassenärztliche Bundesvereinigung (KBV). Nationale "
+        "VersorgungsLeitlinie Nicht-spezifischer Kreuzschmerz. 2. Auflage. 2017.\n"
+        "Haake M, Müller HH, Schade-Brittinger C, et al. German Acupuncture Trials (GERAC) for "
+        "chronic low back pain. Arch Intern Med. 2007;167(17):1892-8.\n"
+        "2. Maher C, Underwood M, Buchbinder R. Non-specific low back pain. A review of 2016.\n"
+        "Lancet. 2017;389(10070):736-47.\n"
+    )
+    refs = split_reference_list(text)
+    assert [ref[:12] for ref in refs] == [
+        "Cherkin DC, ",
+        "National Ins",
+        "Bundesärztek",
+        "Haake M, Mül",
+        "Maher C, Und",
+    ]
+    assert refs[-1].endswith("A review of 2016. Lancet. 2017;389(10070):736-47.")
+
+
 def test_split_unnumbered_lines_and_continuations():
     text = (
         "Golob AL, Wipf JE. Low back pain. Med Clin North Am. 2014;98:405–28.\n"
