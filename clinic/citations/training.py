@@ -27,7 +27,8 @@ ITERATIONS = 100
 LABELLED_PATH = DATA_DIR / "labelled_references.jsonl"
 # The held-out sets scored on successive models (docs/references.md) and then retired into
 # training on 6 December (unseen..unseen5 in the fourth retraining, unseen6 and unseen7 in the
-# fifth): real references labelled like the labelled set, and used the same way.
+# fifth, unseen8 and unseen9 in the sixth): real references labelled like the labelled set, and
+# used the same way.
 RETIRED_HELD_OUT = tuple(
     DATA_DIR / name
     for name in (
@@ -38,6 +39,8 @@ RETIRED_HELD_OUT = tuple(
         "unseen5_references.jsonl",
         "unseen6_references.jsonl",
         "unseen7_references.jsonl",
+        "unseen8_references.jsonl",
+        "unseen9_references.jsonl",
     )
 )
 REAL_PATHS = (LABELLED_PATH, *RETIRED_HELD_OUT)
