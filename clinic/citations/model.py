@@ -28,6 +28,7 @@ import re
 from clinic.citations import crf
 from clinic.citations.parse import (
     _ET_AL_WORDS,
+    _SUFFIX_WORDS,
     MAX_REFERENCE_CHARS,
     _expand_pages,
     _extract_identifiers,
@@ -256,6 +257,72 @@ def _year_closing_title(text: str, segments: list) -> list:
     return segments
 
 
+def _year_opening_title(text: str, segments: list) -> list:
+    """ "Fifer H, ..., FitzGerald M. | 2018 UK | national guideline for ...": a year that opens
+    the title, read as a date with the words after it, is the title's when nothing ends the
+    date before the title and the reference has its own date later."""
+    for i in range(1, len(segments) - 1):
+        label, start, end, p = segments[i]
+        before, after = segments[i - 1], segments[i + 1]
+        if (
+            label == "date"
+            and before[0] == "author"
+            and after[0] == "title"
+            and re.fullmatch(r"\s*(?:1[6-9]|20)\d\d(?:\s+[A-Z][\w-]*)*", text[start:end])
+            and not text[end : after[1]].strip()
+            and any(segment[0] == "date" for segment in segments[i + 2 :])
+        ):
+            merged = ("title", start, after[2], min(p, after[3]))
+            return [*segments[:i], merged, *segments[i + 2 :]]
+    return segments
+
+
+def _note_as_title(text: str, segments: list) -> list:
+    """ "Scottish Intercollegiate Guidelines Network. | SIGN 50: a guideline developer's
+    handbook. | Edinburgh: SIGN; 2019.": with no title, journal or container, a sentence read as
+    a note straight after the authors is the title."""
+    if any(seg[0] in ("title", "journal", "container") for seg in segments):
+        return segments
+    for i in range(1, len(segments)):
+        label, start, end, p = segments[i]
+        if (
+            label == "note"
+            and segments[i - 1][0] == "author"
+            and len(text[start:end].split()) >= 3
+            and re.match(r"\s*[A-Z0-9]", text[start:end])
+            and not re.match(
+                r"\s*(?:available|accessed|cited|retrieved|published|updated|doi|pmid|epub)\b",
+                text[start:end],
+                re.I,
+            )
+        ):
+            return [*segments[:i], ("title", start, end, p), *segments[i + 1 :]]
+    return segments
+
+
+def _place_and_publisher_in_title(text: str, segments: list) -> list:
+    """ "Демихов ВП. | Пересадка ... в эксперименте. Москва: Медгиз; | 1960.": a book's place and
+    publisher read with its title, when nothing else was read as either or as a journal."""
+    if any(seg[0] in ("journal", "container", "location", "publisher") for seg in segments):
+        return segments
+    for i in range(len(segments) - 1):
+        label, start, end, p = segments[i]
+        if label != "title" or segments[i + 1][0] != "date":
+            continue
+        found = re.fullmatch(
+            r"(.+[.?!])\s+([^\W\d][^.:;]{1,60}):\s*([^:;]{2,80}?)\s*[;,]\s*", text[start:end]
+        )
+        if found:
+            return [
+                *segments[:i],
+                ("title", start, start + found.end(1), p),
+                ("location", start + found.start(2), start + found.end(2) + 1, p),
+                ("publisher", start + found.start(3), end, p),
+                *segments[i + 1 :],
+            ]
+    return segments
+
+
 def _bracket_inside_title(text: str, segments: list) -> list:
     """ "... coronavirus disease 2019 (COVID-19) from ...": an opening bracket between two
     parts of the title, which the model read as the start of a date, belongs to the title."""
@@ -281,10 +348,12 @@ def _parse_one(text: str, tagged: list) -> dict:
         text, [seg for seg in _segments(tagged, BOUNDARIES) if seg[0] != "marker"]
     )
     segments = _bracket_inside_title(text, _journal_word_opening_title(text, segments))
-    segments = _year_closing_title(text, segments)
+    segments = _year_opening_title(text, _year_closing_title(text, segments))
+    segments = _place_and_publisher_in_title(text, _note_as_title(text, segments))
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))
+    conference = _proceedings(text, segments, by_label)
 
     item: dict = {}
     confidence: dict[str, float] = {}
@@ -340,7 +409,7 @@ def _parse_one(text: str, tagged: list) -> dict:
             moved = author_text[shout.end() :]
             author_text = author_text[: shout.start() + 1]
             title_text, title_p = by_label["title"][0]
-            by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
+            by_label["title"][0] = (_joined(moved, title_text), min(p, title_p))
         journal_after = re.fullmatch(r"(.+?\bet al\.?)\s+([A-Z][^.]*?)\.?\s*", author_text)
         if (
             journal_after
@@ -398,8 +467,23 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["title"] = title
             confidence["title"] = p
 
-    journal_text, p = first("journal")
     container_text, p2 = first("container")
+    if (
+        container_text
+        and "title" not in item
+        and not any(by_label.get(k) for k in ("journal", "editor", "publisher", "location"))
+    ):
+        # Nature's "Ferguson, N. M., ... & Anderson, R. M. | The foot-and-mouth epidemic in
+        # Great Britain: ... interventions. Science | 292, 1155-1160 (2001).": the title and a
+        # known journal read together as a container.
+        title, journal = _split_title_journal(container_text.strip(" ,;"))
+        if title and _known_journal(journal):
+            item["title"] = _clean_title(title)
+            confidence["title"] = min(p2, DOUBTFUL - 0.01)
+            by_label["journal"] = [(journal, min(p2, DOUBTFUL - 0.01))]
+            by_label.pop("container")
+            container_text = None
+    journal_text, p = first("journal")
     gbt = _GBT_CODE_RE.search(journal_text or "")
     if gbt and gbt.start() > 0 and "title" not in item:
         # "针灸学研究进展[J]. 中国针灸": GB/T 7714's "[J]" closes the title.
@@ -422,6 +506,25 @@ def _parse_one(text: str, tagged: list) -> dict:
         if title:
             item["title"], journal_text = _clean_title(title), journal
             confidence["title"] = min(p, DOUBTFUL - 0.01)
+    title_text_raw = by_label.get("title", [("", 0.0)])[0][0].rstrip()
+    if journal_text and item.get("title") and title_text_raw.endswith(":"):
+        # "Our future: | A Lancet commission on adolescent health and wellbeing. The Lancet,":
+        # a title cut at its colon; its subtitle runs up to a known journal.
+        head, journal = _split_title_journal(journal_text.strip(" ,;"))
+        if head and _known_journal(journal):
+            item["title"] = _clean_title(f"{title_text_raw} {head}")
+            journal_text = journal
+    abbreviated = re.fullmatch(r"(.+[.?!])\s+([A-Z][a-z]{1,5})\.?", item.get("title", ""))
+    if (
+        journal_text
+        and abbreviated
+        and title_text_raw.endswith(".")
+        and re.match(r"[A-Z][a-z]{0,8}\.\s", journal_text.strip())
+    ):
+        # Nature's "... disease emergence. Phil. | Trans. R. Soc. Lond. B": an abbreviated
+        # journal's first word read with the title.
+        item["title"] = _clean_title(abbreviated.group(1))
+        journal_text = f"{abbreviated.group(2)}. {journal_text.strip()}"
     cut_title = re.search(r"\s(?:of|the|and|in|for|with|to|on|from|by)$", item.get("title", ""))
     if journal_text and cut_title:
         # "... the anticipation and experience of | pain. Science": a title that ends on "of"
@@ -582,6 +685,19 @@ def _parse_one(text: str, tagged: list) -> dict:
         # ... and "The Lancet 386. | 10006 (2015): 1861-1914": the issue alone read as a page.
         by_label["volume"] = [(volumes[0][0].strip() + pages[0][0].strip(), pages[0][1])]
         by_label["pages"] = pages[1:]
+    pages, volumes = by_label.get("pages", []), by_label.get("volume", [])
+    supplement = pages and re.match(
+        r"\s*((?:\d{1,4}\s*)?Suppl\b[^:()]{0,10}\)?)\s*:\s*(\S.*)", pages[0][0]
+    )
+    if not supplement and volumes and re.search(r"\bSuppl\.?\s*$", volumes[-1][0]):
+        # "2007;45 Suppl | S:S5-67."
+        supplement = pages and re.match(r"\s*([A-Z0-9]{1,3}\)?)\s*:\s*(\S.*)", pages[0][0])
+    if supplement and len(volumes) == 1:
+        # "132( | 18 Suppl 2):S543-60." and "2007;45 | Suppl S:S5-67.": the supplement read
+        # with the pages is the issue.
+        by_label["volume"] = [(f"{volumes[0][0].rstrip()} {supplement.group(1)}", volumes[0][1])]
+        by_label["volume"][0] = (by_label["volume"][0][0].replace("( ", "("), volumes[0][1])
+        by_label["pages"] = [(supplement.group(2), pages[0][1]), *pages[1:]]
     volume_text, p = first("volume")
     if len(by_label.get("volume", [])) > 1:  # "vol. 5," ... "no. 12,"
         volume_text = ", ".join(v for v, _ in by_label["volume"])
@@ -614,16 +730,25 @@ def _parse_one(text: str, tagged: list) -> dict:
             and not _ARTICLE_NUMBERS_RE.search(
                 f"{item['container-title']} {item.get('container-title-short', '')}"
             )
+            and not re.search(
+                rf"\bArt(?:icle)?\.?\s*(?:no\.?|number|ID)\s*:?\s*{value}\b", text, re.I
+            )
         ):
             # "Nature 428, 486 (2004)", "Lancet 1998;352:364": one short page of a journal
             # that prints pages (BMC, Frontiers, Trials, PLOS ... number their articles).
             key = "page"
-        elif (
-            key == "page"
-            and re.fullmatch(r"\d{1,6}", value or "")
-            and (
-                re.search(rf"\bArt(?:icle)?\.?\s*(?:no\.?|number|ID)\s*:?\s*{value}\b", text, re.I)
-                or _ARTICLE_NUMBERS_RE.search(
+        elif key == "page" and (
+            (
+                re.fullmatch(r"[A-Za-z]{0,4}\d{1,9}", value or "")
+                and re.search(
+                    rf"\bArt(?:icle)?\.?\s*(?:no\.?|number|ID)\s*:?\s*{re.escape(value)}\b",
+                    text,
+                    re.I,
+                )
+            )  # (also Science's "Art. no. eaau8650")
+            or (
+                re.fullmatch(r"\d{1,6}", value or "")
+                and _ARTICLE_NUMBERS_RE.search(
                     f"{item.get('container-title', '')} {item.get('container-title-short', '')}"
                 )
             )
@@ -672,6 +797,10 @@ def _parse_one(text: str, tagged: list) -> dict:
             # "Washington (DC)" keeps its brackets; "(Report)" and "[Internet]" lose them.
             if value[:1] in "([" and value[-1:] in ")]":
                 value = value[1:-1]
+            if re.search(r"\S \([^()]{1,15}$", value):
+                # "Belgian Health Care Knowledge Centre (KCE|); 2012.": the closing bracket
+                # read with the date.
+                value += ")"
             value = value.lstrip("([") if value.count("(") > value.count(")") else value
             value = value.rstrip(")]") if value.count(")") > value.count("(") else value
             item[key] = value.strip(" .,;:")
@@ -715,6 +844,8 @@ def _parse_one(text: str, tagged: list) -> dict:
             item["container-title"] = proceedings.group(1)
         if re.search(r"\b(?:Conf|Symp|Workshop|Conference|Symposium)\b", item["container-title"]):
             item["type"] = "paper-conference"
+    if conference and item.get("container-title", "").startswith("Proc"):
+        item["type"] = "paper-conference"
     if registered and "container-title" not in item:
         item["type"] = "report"
     if "title" not in item and "container-title" not in item and "author" not in item:
@@ -735,6 +866,48 @@ _GUIDELINE_RE = re.compile(
     r"|[.,]\s*\[?((?:NG|CG|QS|PH|TA)\d{1,4})\]?\.?$",
     re.I,
 )
+
+
+def _proceedings(text: str, segments: list, by_label: dict) -> bool:
+    """IEEE's "..., in Proc. 22nd ACM SIGKDD Int. Conf. ..., 2016": a conference paper.
+
+    The proceedings' name is the container-title whether the model read it as a journal, a
+    container or both ("in Proc. 22nd ACM SIGKDD | Int. Conf. Knowl. Discov. Data Mining,"); a
+    location read from inside it ("in Proc. IEEE Int. Conf. Syst., | Man, Cybern. (SMC), Banff,
+    AB, Canada,") gives back the part up to the bracketed acronym, and a place read with the
+    name after the acronym is the location.
+    """
+    for index, (label, start, end, p) in enumerate(segments):
+        if label not in ("journal", "container"):
+            continue
+        match = re.match(r"\s*in:?\s+(Proc\b.*?)[\s,;]*$", text[start:end])
+        if not match:
+            return False
+        name = match.group(1)
+        following = segments[index + 1] if index + 1 < len(segments) else None
+        if (
+            following
+            and following[0] in ("journal", "container")
+            and not re.search(r"[,;]\s*$", text[start:end])  # a comma ended the name
+            and not text[end : following[1]].strip()
+        ):
+            name = f"{name} {text[following[1] : following[2]].strip(' ,;')}"
+            by_label.pop(following[0], None)
+        place = re.fullmatch(r"(.*\([A-Z][\w-]*\)),\s*([A-Z][^()]{2,60})", name)
+        if place and not by_label.get("location"):
+            # "in Proc. IEEE Int. Conf. Syst., Man, Cybern. (SMC), Banff, AB, Canada,": the
+            # place after the conference's acronym read with its name.
+            name = place.group(1)
+            by_label["location"] = [(place.group(2), p)]
+        location = by_label.get("location")
+        inside = location and re.match(r"\s*(.*?\([A-Z][\w-]*\))\s*,\s*(.+)$", location[0][0])
+        if inside and not re.search(r"\([A-Z][\w-]*\)", name):
+            name = f"{name}, {inside.group(1)}"
+            by_label["location"][0] = (inside.group(2), location[0][1])
+        by_label.pop("container", None)
+        by_label["journal"] = [(name, p)]  # (as a journal, its abbreviations keep their stops)
+        return True
+    return False
 
 
 def _group_author_in_title(item: dict, confidence: dict, by_label: dict) -> None:
@@ -888,21 +1061,54 @@ _TITLE_AFTER_VANCOUVER = re.compile(
 
 
 _GROUP_JOINING = frozenset(
-    ("and", "of", "for", "the", "on", "in", "&", "für", "der", "des", "und", "de", "la", "du")
+    ("and", "of", "for", "the", "on", "in", "&", "für", "der", "des", "und", "de", "la", "du", "to")
 )
 
 
 _GROUP_SENTENCE_END = re.compile(r"(?<=[a-z][a-z®)])\.\s+(?=[A-Z0-9])")
 
 
+def _joined(head: str, rest: str) -> str:
+    """Two pieces of a title, with no space after an opening bracket ("STOPP (| Screening")."""
+    head = head.rstrip()
+    return f"{head}{'' if head.endswith(('(', '[')) else ' '}{rest.lstrip()}"
+
+
 def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
     """Move the title's first words, or a group closing a name list, out of the author text."""
     title_text, title_p = by_label["title"][0]
     # "Chen X, Zhou J, | Sun Q. [Meta-analysis ...]": the list's last name read with the title.
-    last = re.match(r"([A-Z][\w'-]+ [A-Z]{1,3})\.\s+(?=\S)", title_text)
+    # (and "..., Mackie IJ, | McDonald S, Smith PD. Frequency ...": several)
+    last = re.match(
+        r"((?:[A-Z][\w'-]+ [A-Z]{1,3}, )*[A-Z][\w'-]+ [A-Z]{1,3})\.\s+(?=\S)", title_text
+    )
     if last and author_text.rstrip().endswith(","):
         by_label["title"][0] = (title_text[last.end() :], min(p, title_p))
         return f"{author_text.rstrip()} {last.group(1)}"
+    # "...; PROBIT Study Group ( | Promotion of Breastfeeding Intervention Trial). Promotion ...":
+    # a bracket the group's name opened closes in the title's first words.
+    closing = re.match(r"([^().]{1,120}\))\.?\s+(?=\S)", title_text)
+    if closing and author_text.rstrip().endswith("("):
+        by_label["title"][0] = (title_text[closing.end() :], min(p, title_p))
+        return f"{author_text.rstrip()}{closing.group(1)}"
+    # Nature's "Rehfuess, E., Mehta, S. & Prüss-Üstün, | A. Assessing household ...": the last
+    # person's initials read with the title.
+    initials = re.match(r"((?:[A-ZÀ-Þ]\.\s?(?:-\s?[A-ZÀ-Þ]\.\s?)?){1,3})\s+(?=\S)", title_text)
+    if (
+        initials
+        and re.search(r"(?:,|&|\band)\s*[A-ZÀ-Þ][^\s,&]+,$", author_text.rstrip())
+        and re.search(r", [A-ZÀ-Þ]\.", author_text)
+    ):
+        by_label["title"][0] = (title_text[initials.end() :], min(p, title_p))
+        return f"{author_text.rstrip()} {initials.group(1).strip()}"
+    # "Auvert B, ..., Puren A. Randomized, | controlled intervention trial ..." and "Villemin JA.
+    # Cause | et nature de la tuberculose": the title's first word read with Vancouver names.
+    first_word = re.fullmatch(
+        r"(.*\b[A-Z][\w'-]+ [A-Z]{1,3}\.)\s+([A-Z][a-z][\w'-]*,?)\s*", author_text
+    )
+    if first_word and first_word.group(2).rstrip(",") not in _SUFFIX_WORDS:
+        by_label["title"][0] = (_joined(first_word.group(2), title_text), min(p, title_p))
+        return first_word.group(1)
     # "National Collaborating Centre for | Chronic Conditions. Osteoarthritis ..." and "...
     # Pain Research, Care, | and Education. Relieving Pain ...": a group's name cut at a
     # connecting word; its capitalised rest, up to the first full stop, is the group's too.
@@ -919,7 +1125,7 @@ def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
         if (
             sep
             and rest
-            and len(words) <= 8
+            and len(words) <= 12  # "Ad Hoc Committee of | the Harvard Medical School to ..."
             and all(w[:1].isupper() or w[:2][-1:].isupper() or w in _GROUP_JOINING for w in words)
         ):
             by_label["title"][0] = (rest, min(p, title_p))
@@ -933,12 +1139,12 @@ def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
     if cut and _looks_like_group(core[semi + 1 : cut.start()]):
         moved = core[cut.end() :]
         if 1 <= len(moved.split()) <= 8:
-            by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
+            by_label["title"][0] = (_joined(moved, title_text), min(p, title_p))
             return core[: cut.start() + 1]
     boundary = _TITLE_AFTER_NAMES.search(author_text)
     if boundary:
         moved = author_text[boundary.end() :]
-        by_label["title"][0] = (f"{moved} {title_text}", min(p, title_p))
+        by_label["title"][0] = (_joined(moved, title_text), min(p, title_p))
         return author_text[: boundary.end()]
     # "Foster NE, ..., Maher CG; Lancet Low Back Pain Series Working Group. Prevention ..."
     group, sep, rest = title_text.partition(". ")
@@ -1008,6 +1214,12 @@ def _journal_read_into_title(by_label: dict) -> None:
     if end and crf.journal_key(journal) in crf.journals().names:
         by_label["title"][0] = (title[: end.start() + 1], p)
         by_label["journal"] = [(title[end.end() :], min(p, DOUBTFUL - 0.01))]
+
+
+def _known_journal(name: str) -> bool:
+    """A journal of the list, also with "The" before it ("The Lancet")."""
+    name = re.sub(r"^the\s+", "", name.strip(" .,;"), flags=re.I)
+    return crf.journal_key(name) in crf.journals().names
 
 
 def _split_title_journal(text: str) -> tuple[str | None, str]:
@@ -1092,7 +1304,14 @@ def read_authors(text: str) -> tuple[list[dict], bool]:
         body = body[:-1]
     # "Vickers AJ, ..., Linde K, on behalf of the Acupuncture Trialists' Collaboration" and
     # "...; for the PRISMA Group": the persons, then the group they wrote for.
-    behalf = re.search(r"[,;]?\s+(?:on behalf of|for)\s+(?:the\s+)?(.{3,150})$", body, re.I)
+    # ("for" after a separator or before "the": "...; Methylpyrazole for Toxic Alcohols Study
+    # Group" is one group's name.)
+    behalf = re.search(
+        r"(?:[,;]?\s+on behalf of\s+(?:the\s+)?|[,;]\s*for\s+(?:the\s+)?|\s+for\s+the\s+)"
+        r"(.{3,150})$",
+        body,
+        re.I,
+    )
     if behalf and _looks_like_group(behalf.group(1)) and body[: behalf.start()].strip(" ,;"):
         persons, more = read_authors(body[: behalf.start()])
         if persons and all("family" in person for person in persons):
@@ -1221,12 +1440,23 @@ def _read_given_first(body: str) -> list[dict]:
     parts = [
         p.strip() for p in re.split(r",\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", body) if p.strip()
     ]
-    out = []
+    out: list[dict] = []
     for part in parts:
+        # IEEE's "F. E. Harrell, Jr., K. L. Lee" and "R. B. D'Agostino Sr.,": CSL's suffix.
+        alone = re.fullmatch(r"(Jr|Sr|II|III|IV|2nd|3rd)\.?", part)
+        if alone and out and "suffix" not in out[-1]:
+            out[-1]["suffix"] = alone.group(1)
+            continue
+        suffix = re.search(r",?\s+(Jr|Sr|II|III|IV|2nd|3rd)\.?$", part)
+        if suffix:
+            part = part[: suffix.start()]
         match = _GIVEN_FIRST.match(part)
         if not match:
             return []
         given, family = match.group("given").strip(), match.group("family")
+        hyphened = re.fullmatch(r"(.*\.)\s*([A-Z][a-z]+-)", given)
+        if hyphened:  # "F. E. Garrett-Bakelman": a double family name, not a given name
+            given, family = hyphened.group(1), hyphened.group(2) + family
         particle = re.fullmatch(
             r"(.*\.)\s+((?:De|Van|Von|Da|Di|Du|Del|Della|La|Le)(?: [Dd]e[rn]?)?)", given
         )
@@ -1237,6 +1467,8 @@ def _read_given_first(body: str) -> list[dict]:
             # "Roselyn Clemente Fuentes": a written-out first name, then a double surname.
             given, family = words[0], " ".join(words[1:])
         out.append({"family": family, "given": given})
+        if suffix:
+            out[-1]["suffix"] = suffix.group(1)
     return out
 
 
@@ -1257,8 +1489,10 @@ _GBT_CODE_RE = re.compile(r"\s*\[(?:J|M|C|D|N|R|S|P|Z|G|EB/OL|J/OL|M/OL|DB/OL)\]
 def _clean_title(text: str) -> str:
     text = _NO_AUTHORS_RE.sub("", text.strip(" ,;:"))
     code = _GBT_CODE_RE.search(text)
-    if code and code.end() == len(text):
-        text = text[: code.start()]
+    if code and (
+        code.end() == len(text) or re.fullmatch(r"第?\s*\d{1,2}\s*版\s*[.。]?", text[code.end() :])
+    ):
+        text = text[: code.start()]  # (and the edition after it: "指南[M]. 第2版.")
     language = _LANGUAGE_NOTE_RE.search(text)
     if language and language.group(1).lower() in crf.LANGUAGE_NAMES:
         text = text[: language.start()]
@@ -1268,6 +1502,15 @@ def _clean_title(text: str) -> str:
     if stripped.startswith('"') and text.count('"') % 2:
         # '"Mini-mental state". A practical method ...': the title opens with a quotation.
         text = '"' + text
+    opened = list(re.finditer(r"(?:^|[\s(])'(?=\w)", text))
+    if (
+        opened
+        and stripped.rstrip(' ,;:"').endswith("'")
+        and not re.search(r"\w'(?!\w)", text[opened[-1].end() :])
+    ):
+        # "... the R package 'dagitty'", "... of DNA 'fingerprints'": a quotation that ends the
+        # title keeps its closing quote.
+        text += "'"
     # A translated title is bracketed as a whole ("[Acupuncture for ...]"): keep both brackets
     # when the model left one of them with the neighbouring field.
     if text.endswith("]") and text.count("[") < text.count("]"):
@@ -1322,7 +1565,7 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     issue = None
     # Vancouver's "89 Suppl 1:" and IEEE's "no. Suppl 4": a supplement is the issue.
     supplement = re.search(
-        r"(?:[,;]?\s*\bno\.?)?\s*\b(Suppl(?:ement)?\.?\s*\d{1,3}[A-Za-z]?)$", text
+        r"(?:[,;]?\s*\bno\.?)?\s*\b(Suppl(?:ement)?\.?\s*(?:\d{1,3}[A-Za-z]?|[A-Z]))$", text
     )
     if supplement and "(" not in text:
         issue = supplement.group(1)
@@ -1359,7 +1602,8 @@ _ARTICLE_NUMBERS_RE = re.compile(
     r"Healthcare|Cells|Molecules|Cancers|Transl|Res(?:earch)?\.? Ther|Crit(?:ical)?\.? Care|"
     r"Implement|Biol|Commun|Reports|Open|Pain Relief|Sci(?:entific)?\.? Data|Sports Nutr|"
     r"Neuro[Ee]ng(?:ineering)?\.? Rehabil|Neuroinflammation|Malar(?:ia)?\.? J|Parasit|"
-    r"Cardiovasc(?:ular)?\.? Diabetol|Lipids Health|Health Qual Life|Mol(?:ecular)?\.? Pain)",
+    r"Cardiovasc(?:ular)?\.? Diabetol|Lipids Health|Health Qual Life|Mol(?:ecular)?\.? Pain|"
+    r"Foot Ankle Res)",
     re.I,
 )
 
@@ -1377,7 +1621,7 @@ def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
         value,
         flags=re.I,
     ).strip(" .,;:")
-    value = re.sub(r"\s*-\s*", "-", value)
+    value = re.sub(r"\s*[-–—]\s*", "-", value)
     lead = re.match(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:-[A-Za-z]{0,4}\d+[A-Za-z]?)?", value)
     value = lead.group(0) if lead else value
     if not value:
@@ -1389,7 +1633,9 @@ def read_pages(text: str, has_issue: bool) -> tuple[str, str | None]:
 
 
 _REPORT_NUMBER_RE = re.compile(
-    r"\[((?:NG|CG|QS|PH|NICE)\s?\d{1,4})\]|\b((?:NG|CG|QS|PH)\d{1,4})\b"
+    r"\[((?:NG|CG|QS|PH|NICE|TA|DG|IPG|MTG|HTG|PMG|ES)\s?\d{1,4})\]|\b((?:NG|CG|QS|PH)\d{1,4})\b"
+    # "KCE Report 183C"
+    r"|\b[A-Z]{2,6}\s+reports?\s+(?:no\b\.?\s*)?(\d{1,4}[A-Z]?)\b"
     r"|\bno\b\.?:?\s*([\w-]{1,12})|\bpublication\s+(?:no\b\.?\s*)?(\d[\w-]{1,12})"
     # "NICE Guideline 155", "(NICE public health guideline 56)", "SIGN 160"
     r"|\bguideline\s+(\d{1,4})\b|\bSIGN\s+(\d{2,3})\b",

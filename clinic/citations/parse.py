@@ -427,7 +427,8 @@ _WORD_RE = re.compile(r"[^\W\d_][\w'’]*(?:-[\w'’]+)*|['’]t(?= )")
 # "Jack CR Jr", "Ware Jr JE", "Schroeder Jr, H. W.", "Jack, C. R. Jr": a generational suffix, kept
 # apart from the family and the given names (CSL's "suffix").
 _SUFFIX_WORDS = frozenset({"Jr", "Sr", "II", "III", "IV", "jr"})
-_SUFFIX_AFTER_RE = re.compile(r",? (Jr|Sr|II|III|IV|jr)\.?(?=[,;:]|\.? |\.?$| and | & )")
+# (and MEDLINE's "Pope CA 3rd")
+_SUFFIX_AFTER_RE = re.compile(r",? (Jr|Sr|II|III|IV|jr|2nd|3rd)\.?(?=[,;:]|\.? |\.?$| and | & )")
 
 
 def _with_suffix(name: dict, text: str, end: int) -> tuple[dict, int]:
@@ -542,7 +543,7 @@ def _looks_like_group(text: str) -> bool:
 
 def _is_elocator(value: str) -> bool:
     """Article numbers / e-locators (e149952, CD001351, 730322) rather than page numbers."""
-    return bool(re.fullmatch(r"[A-Za-z]{1,3}\d{3,9}|\d{5,9}", value))
+    return bool(re.fullmatch(r"[A-Za-z]{1,3}\d{3,12}|\d{5,9}", value))
 
 
 def _expand_pages(pages: str) -> str:
