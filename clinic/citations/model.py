@@ -1502,6 +1502,9 @@ def _clean_title(text: str) -> str:
     if stripped.startswith('"') and text.count('"') % 2:
         # '"Mini-mental state". A practical method ...': the title opens with a quotation.
         text = '"' + text
+    if stripped.startswith("'") and re.match(r"[^']{1,80}\w'(?!\w)", text):
+        # "'Mendelian randomization': can genetic epidemiology ...": an opening quotation.
+        text = "'" + text
     opened = list(re.finditer(r"(?:^|[\s(])'(?=\w)", text))
     if (
         opened

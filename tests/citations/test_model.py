@@ -1763,6 +1763,10 @@ def test_a_quotation_closing_the_title_keeps_its_quote():
         "Forensic use of DNA 'fingerprints'"
     )
     assert _clean_title("The patients' view.") == "The patients' view"
+    # and one that opens it keeps the opening quote (dev4's one wrong row)
+    assert _clean_title("'Mendelian randomization': can it help?") == (
+        "'Mendelian randomization': can it help?"
+    )
 
 
 def test_an_opening_bracket_moved_from_the_names_keeps_no_space():
