@@ -300,6 +300,28 @@ def _note_as_title(text: str, segments: list) -> list:
     return segments
 
 
+def _publication_number_in_title(text: str, segments: list) -> list:
+    """ "... exposure (revised criteria 1998). DHHS (NIOSH) Publication No. | 98-126. |
+    Cincinnati, OH: NIOSH": a report's series and number read as the title's end and pages."""
+    for i in range(len(segments) - 1):
+        label, start, end, p = segments[i]
+        found = re.search(
+            r"(?<=[.?!])\s+[^.]{0,40}\b(?:Publication|Pub|Report)\.?\s+No\.?\s*$",
+            text[start:end],
+            re.I,
+        )
+        if label == "title" and found and segments[i + 1][0] == "pages":
+            cut = start + found.start()
+            following = segments[i + 1]
+            return [
+                *segments[:i],
+                ("title", start, cut, p),
+                ("note", cut, following[2], min(p, following[3])),
+                *segments[i + 2 :],
+            ]
+    return segments
+
+
 def _place_and_publisher_in_title(text: str, segments: list) -> list:
     """ "Демихов ВП. | Пересадка ... в эксперименте. Москва: Медгиз; | 1960.": a book's place and
     publisher read with its title, when nothing else was read as either or as a journal."""
@@ -350,6 +372,7 @@ def _parse_one(text: str, tagged: list) -> dict:
     segments = _bracket_inside_title(text, _journal_word_opening_title(text, segments))
     segments = _year_opening_title(text, _year_closing_title(text, segments))
     segments = _place_and_publisher_in_title(text, _note_as_title(text, segments))
+    segments = _publication_number_in_title(text, segments)
     by_label: dict[str, list[tuple[str, float]]] = {}
     for label, start, end, prob in segments:
         by_label.setdefault(label, []).append((text[start:end], prob))
@@ -996,7 +1019,7 @@ def _group_cut_at_joining_word(item: dict) -> None:
 # "AWMF-Register-Nr.: nvl-007", "AWMF-Registernummer: 032/055OL", "AWMF-Reg.-Nr. 033-004".
 _REGISTER_RE = re.compile(
     r"\bAWMF[- ]?Reg(?:ister)?\.?(?:[- ]?(?:Nr|No)\.?|nummer|number)?\s*:?\s*"
-    r"((?:[a-z]{2,4}-)?\d{3}(?:\s?[-/]\s?\d{3}[A-Za-z]{0,3})?)",
+    r"((?:[a-z]{2,4}-)?\d{3}(?:\s?[-/]\s?\d{3})?[A-Za-z]{0,3})",  # (NVL's "nvl-001c")
     re.I,
 )
 _REGISTER_WORDS_RE = re.compile(
@@ -1061,7 +1084,14 @@ _TITLE_AFTER_VANCOUVER = re.compile(
 
 
 _GROUP_JOINING = frozenset(
-    ("and", "of", "for", "the", "on", "in", "&", "für", "der", "des", "und", "de", "la", "du", "to")
+    (
+        *("and", "of", "for", "the", "on", "in", "&", "für", "der", "des", "und", "de", "la"),
+        *("du", "to"),
+        # Spanish, Portuguese, Italian, French, German and Dutch ("Grupo de trabajo de la | Guía
+        # de Práctica Clínica sobre la Atención al Parto Normal")
+        *("sobre", "al", "el", "los", "las", "del", "y", "e", "da", "do", "dos", "das", "di"),
+        *("della", "per", "et", "les", "pour", "en", "zur", "zum", "van", "voor", "het"),
+    )
 )
 
 
@@ -1117,10 +1147,11 @@ def _author_title_boundary(author_text: str, p: float, by_label: dict) -> str:
         author_text.rstrip(" ,"),
     )
     group_rest = re.match(r"(?:(?:and|of|for|the|on|in|&)\s+)+(?=[A-Z])", title_text)
-    if (group_end and _looks_like_group(author_text)) or (
+    head, sep, rest = title_text.partition(". ")
+    whole = f"{author_text.rstrip()} {head}"  # ("Grupo de trabajo de la" alone has few capitals)
+    if (group_end and (_looks_like_group(author_text) or _looks_like_group(whole))) or (
         group_rest and author_text.rstrip().endswith(",") and _looks_like_group(author_text)
     ):
-        head, sep, rest = title_text.partition(". ")
         words = head.split()
         if (
             sep
@@ -1549,7 +1580,8 @@ def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     """ "169(9):" / "vol. 36, no. 9" / "Volume 352, Issue 9125" / "(1)" -> volume, issue, pages."""
     text = text.strip(" .,;:")
     text = re.sub(r"\b(?:vol(?:ume)?|bd|t|v)\.?\s*", "", text, flags=re.I)
-    text = re.sub(r"\s*\((?:1[5-9]\d\d|20\d\d)\)", "", text).strip(" .,;:")  # MLA "5.12 (2010)"
+    # MLA "5.12 (2010)"; not an issue numbered like a year, "368(1623):"
+    text = re.sub(r"(?:^|\s+)\((?:1[5-9]\d\d|20\d\d)\)", "", text).strip(" .,;:")
     text = re.sub(r"[,\s]*\bart(?:icle)?\.?\s*(?:no\.?|number)?\s*:?$", "", text, flags=re.I)
     mla = re.fullmatch(r"(\d{1,5})\.(\d{1,5})", text)
     if mla:

@@ -137,7 +137,8 @@ _GROUP_WORDS = re.compile(
     r"|initiative|panel|programme|federation|commission|authority|administration|directorate"
     r"|alliance|coalition|faculty|trialists|workgroup|gesellschaft|sociedad|soci[ée]t[ée]"
     r"|ministerio|minist[èe]re|autorit[ée]|sant[ée]|istituto|genootschap|kammer"
-    r"|consensus conference|nih|office)s?\b",
+    r"|consensus conference|nih|office"
+    r"|grupo|groupe|gruppo|arbeitsgruppe|werkgroep|grupa)s?\b",
     re.IGNORECASE,
 )
 

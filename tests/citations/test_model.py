@@ -2080,3 +2080,51 @@ def test_science_article_numbers_supplements_split_and_a_place_after_a_conferenc
         "Proc. IEEE Int. Conf. Syst., Man, Cybern. (SMC)",
         "Banff, AB, Canada",
     )
+
+
+def test_an_issue_numbered_like_a_year_and_report_and_register_numbers():
+    from clinic.citations.model import read_volume
+
+    assert read_volume("368(1623):") == ("368", "1623", None)
+    assert read_volume("43.5 (2004)") == ("43", "5", None)  # MLA's year in brackets
+    item = _read_as(
+        "National Institute for Occupational Safety and Health. Criteria for a recommended "
+        "standard: noise (revised criteria 1998). DHHS (NIOSH) Publication No. 98-126. "
+        "Cincinnati, OH: NIOSH; 1998.",
+        ("author", "National"),
+        ("title", "Criteria"),
+        ("pages", "98-126."),
+        ("location", "Cincinnati"),
+        ("publisher", "NIOSH;"),
+        ("date", "1998."),
+    )
+    assert (item["type"], item["title"], item["number"]) == (
+        "report",
+        "Criteria for a recommended standard: noise (revised criteria 1998)",
+        "98-126",
+    )
+    item = _read_as(
+        "Bundesärztekammer (BÄK). Nationale VersorgungsLeitlinie Fußkomplikationen. 2006. "
+        "AWMF-Register-Nr.: nvl-001c.",
+        ("author", "Bundesärztekammer"),
+        ("title", "Nationale"),
+        ("date", "2006."),
+        ("note", "AWMF"),
+    )
+    assert item["number"] == "nvl-001c"
+
+
+def test_a_spanish_working_group_cut_at_de_la():
+    item = _read_as(
+        "Grupo de trabajo de la Guía de Práctica Clínica sobre la Atención al Parto Normal. Guía "
+        "de Práctica Clínica sobre la Atención al Parto Normal. Vitoria-Gasteiz: Servicio Central "
+        "de Publicaciones del Gobierno Vasco; 2010.",
+        ("author", "Grupo"),
+        ("title", "Guía"),
+        ("location", "Vitoria"),
+        ("publisher", "Servicio"),
+        ("date", "2010."),
+    )
+    group = "Grupo de trabajo de la Guía de Práctica Clínica sobre la Atención al Parto Normal"
+    assert item["author"] == [{"literal": group}]
+    assert item["title"] == "Guía de Práctica Clínica sobre la Atención al Parto Normal"
