@@ -1579,6 +1579,8 @@ def _set_journal(item: dict, text: str) -> None:
 def read_volume(text: str) -> tuple[str | None, str | None, str | None]:
     """ "169(9):" / "vol. 36, no. 9" / "Volume 352, Issue 9125" / "(1)" -> volume, issue, pages."""
     text = text.strip(" .,;:")
+    if re.fullmatch(r"\(?\s*vols\.?\s*\d{1,3}\s*[-–]\s*\d{1,3}\s*\)?", text, re.I):
+        return None, None, None  # a book in volumes, APA's "(Vols. 1-2)": neither volume nor issue
     text = re.sub(r"\b(?:vol(?:ume)?|bd|t|v)\.?\s*", "", text, flags=re.I)
     # MLA "5.12 (2010)"; not an issue numbered like a year, "368(1623):"
     text = re.sub(r"(?:^|\s+)\((?:1[5-9]\d\d|20\d\d)\)", "", text).strip(" .,;:")

@@ -2087,6 +2087,7 @@ def test_an_issue_numbered_like_a_year_and_report_and_register_numbers():
 
     assert read_volume("368(1623):") == ("368", "1623", None)
     assert read_volume("43.5 (2004)") == ("43", "5", None)  # MLA's year in brackets
+    assert read_volume("(Vols. 1-2).") == (None, None, None)  # APA's book in two volumes
     item = _read_as(
         "National Institute for Occupational Safety and Health. Criteria for a recommended "
         "standard: noise (revised criteria 1998). DHHS (NIOSH) Publication No. 98-126. "
