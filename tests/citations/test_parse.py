@@ -162,55 +162,61 @@ def test_split_numbered_list_joins_wrapped_lines():
     )
 
 
-def test_split_mixed_numbered_and_unnumbered_paste():
-    # The clinic's page: two unnumbered references, then a numbered list.
-    text = (
-        "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186–187.\n"
-        "Qiao Wen et al Front Neurosci. 2021; 15: 730322.\n"
-        "1. Arch Intern Med. 2009 May 11; 169(9): 858–866. A Randomized Trial Comparing "
-        "Acupuncture, Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.\n"
-        "2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and dry-needling "
-        "for low back pain.\n"
-        "Golob AL, Wipf JE. Low back pain. Med Clin North Am. 2014;98:405–28.\n"
-        "3. Cherkin DC, Sherman KJ. A randomized trial comparing acupuncture, simulated\n"
-        "Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.\n"
-    )
-    refs = split_reference_list(text)
-    assert [ref[:12] for ref in refs] == [
-        "Roselyn Clem",
-        "Qiao Wen et ",
-        "Arch Intern ",
-        "Cochrane Dat",
-        "Golob AL, Wi",
-        "Cherkin DC, ",
-    ]
-    # A wrapped line that starts with a capital is still part of its reference.
-    assert refs[-1].endswith("Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.")
+# The clinic's page: two unnumbered references, then a numbered list with an unnumbered one in it.
+MIXED_PASTE = (
+    "Roselyn Clemente Fuentes et al Can Fam Physician. 2020 Mar; 66(3): 186–187.\n"
+    "Qiao Wen et al Front Neurosci. 2021; 15: 730322.\n"
+    "1. Arch Intern Med. 2009 May 11; 169(9): 858–866. A Randomized Trial Comparing "
+    "Acupuncture, Simulated Acupuncture, and Usual Care for Chronic Low Back Pain.\n"
+    "2. Cochrane Database Syst Rev. 2005 Jan 25;(1):CD001351. Acupuncture and dry-needling "
+    "for low back pain.\n"
+    "Golob AL, Wipf JE. Low back pain. Med Clin North Am. 2014;98:405–28.\n"
+    "3. Cherkin DC, Sherman KJ. A randomized trial comparing acupuncture, simulated\n"
+    "Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.\n"
+)
+# No locator ("169(9):858") in a guideline: a line that opens with persons or a body's name is a
+# reference of its own; a wrapped line that opens with a journal is not.
+GUIDELINES_AFTER_A_NUMBERED_LIST = (
+    "1. Cherkin DC, Sherman KJ. A randomized trial. Arch Intern Med. 2009;169(9):858-66.\n"
+    "National Institute for Health and Care Excellence. Low back pain and sciatica in over "
+    "16s: assessment and management. NICE guideline [NG59]. London: NICE; 2016.\n"
+    "Bundesärztekammer (BÄK), Kassenärztliche Bundesvereinigung (KBV). Nationale "
+    "VersorgungsLeitlinie Nicht-spezifischer Kreuzschmerz. 2. Auflage. 2017.\n"
+    "Haake M, Müller HH, Schade-Brittinger C, et al. German Acupuncture Trials (GERAC) for "
+    "chronic low back pain. Arch Intern Med. 2007;167(17):1892-8.\n"
+    "2. Maher C, Underwood M, Buchbinder R. Non-specific low back pain. A review of 2016.\n"
+    "Lancet. 2017;389(10070):736-47.\n"
+)
 
 
-def test_split_guidelines_and_reports_pasted_after_a_numbered_list():
-    # No locator ("169(9):858") in a guideline: a line that opens with persons or a body's
-    # name is a reference of its own; a wrapped line that opens with a journal is not.
-    text = (
-        "1. Cherkin DC, Sherman KJ. A randomized trial. Arch Intern Med. 2009;169(9):858-66.\n"
-        "National Institute for Health and Care Excellence. Low back pain and sciatica in over "
-        "16s: assessment and management. NICE guideline [NG59]. London: NICE; 2016.\n"
-        "Bundesärztekammer (BÄK), Kassenärztliche Bundesvereinigung (KBV). Nationale "
-        "VersorgungsLeitlinie Nicht-spezifischer Kreuzschmerz. 2. Auflage. 2017.\n"
-        "Haake M, Müller HH, Schade-Brittinger C, et al. German Acupuncture Trials (GERAC) for "
-        "chronic low back pain. Arch Intern Med. 2007;167(17):1892-8.\n"
-        "2. Maher C, Underwood M, Buchbinder R. Non-specific low back pain. A review of 2016.\n"
-        "Lancet. 2017;389(10070):736-47.\n"
-    )
+@pytest.mark.parametrize(
+    ("text", "starts", "last_ends"),
+    [
+        (
+            MIXED_PASTE,
+            [
+                "Roselyn Clem",
+                "Qiao Wen et ",
+                "Arch Intern ",
+                "Cochrane Dat",
+                "Golob AL, Wi",
+                "Cherkin DC, ",
+            ],
+            # A wrapped line that starts with a capital is still part of its reference.
+            "Acupuncture and usual care. Arch Intern Med. 2009;169(9):858-66.",
+        ),
+        (
+            GUIDELINES_AFTER_A_NUMBERED_LIST,
+            ["Cherkin DC, ", "National Ins", "Bundesärztek", "Haake M, Mül", "Maher C, Und"],
+            "A review of 2016. Lancet. 2017;389(10070):736-47.",
+        ),
+    ],
+    ids=["mixed-paste", "guidelines-after-numbered"],
+)
+def test_split_unnumbered_references_among_numbered_ones(text, starts, last_ends):
     refs = split_reference_list(text)
-    assert [ref[:12] for ref in refs] == [
-        "Cherkin DC, ",
-        "National Ins",
-        "Bundesärztek",
-        "Haake M, Mül",
-        "Maher C, Und",
-    ]
-    assert refs[-1].endswith("A review of 2016. Lancet. 2017;389(10070):736-47.")
+    assert [ref[:12] for ref in refs] == starts
+    assert refs[-1].endswith(last_ends)
 
 
 def test_split_unnumbered_lines_and_continuations():
