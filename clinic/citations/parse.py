@@ -89,7 +89,9 @@ _EPUB_RE = re.compile(
 )
 
 # --- list markers -----------------------------------------------------------------------
-_MARKER_RE = re.compile(r"^\s*(?:[-•*–]\s*)?(?:\[\d{1,4}\]|\(\d{1,4}\)|\d{1,4}[.)](?!\d))\s*")
+# A list number has at most three digits (an import takes 200 references): "(2018)." or "2008."
+# opening a wrapped line is a year, not a number.
+_MARKER_RE = re.compile(r"^\s*(?:[-•*–]\s*)?(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)](?!\d))\s*")
 _BULLET_RE = re.compile(r"^\s*[-•*–]\s+")
 
 # --- names ---------------------------------------------------------------------------------
@@ -245,14 +247,18 @@ def _starts_unnumbered(current: str, line: str) -> bool:
     line: the reference so far is complete (a year, then an ending) and so is the line, and
     both have locators ("169(9):858") or the line opens with names or a body's name (a
     guideline or a report has no locator)."""
-    if _is_continuation(line) or len(line) < 30:
+    # A line opening with a number that is not the list's ("2008 Jun 11;299(22):2630.") goes on.
+    if _is_continuation(line) or len(line) < 30 or line[:1].isdigit():
         return False
     if not (_COMPLETE_RE.search(current) and _COMPLETE_RE.search(line)):
         return False
     if _LOCATOR_RE.search(current) and _LOCATOR_RE.search(line):
         return True
+    # A body's name has no colon: "London: NICE, 2019." is a wrapped publisher line.
     first_sentence = line.split(". ", 1)[0]
-    return bool(_OPENS_WITH_NAMES_RE.match(line)) or _looks_like_group(first_sentence)
+    return bool(_OPENS_WITH_NAMES_RE.match(line)) or (
+        ":" not in first_sentence and _looks_like_group(first_sentence)
+    )
 
 
 def _has_digit_marker(line: str) -> bool:

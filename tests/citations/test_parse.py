@@ -219,6 +219,23 @@ def test_split_unnumbered_references_among_numbered_ones(text, starts, last_ends
     assert refs[-1].endswith(last_ends)
 
 
+def test_split_keeps_wrapped_lines_that_open_with_a_year_or_a_date():
+    # "(2020)." and "2008 Jun 11;" opening a wrapped line are a year and a date, not numbers.
+    text = (
+        "1. Hong L, Li YP, Hou MJ, Huang WJ, Chen XL, Gao Z & Zhang R\n"
+        "(2020). Effect of trigger point acupuncture on pain. Pain Med, 21(3), 580-588.\n"
+        "2. Martin BI, Deyo RA, Mirza SK. Expenditures and health status among adults with back\n"
+        "and neck problems. JAMA. 2008 Feb 13;299(6):656-64. Erratum in: JAMA.\n"
+        "2008 Jun 11;299(22):2630. PMID: 18270354.\n"
+        "3. Maher C, Underwood M, Buchbinder R. Non-specific low back pain. Lancet.\n"
+        "London: Elsevier, 2017.\n"
+    )
+    refs = split_reference_list(text)
+    assert [ref[:12] for ref in refs] == ["Hong L, Li Y", "Martin BI, D", "Maher C, Und"]
+    assert "(2020). Effect of trigger point" in refs[0]
+    assert refs[1].endswith("2008 Jun 11;299(22):2630. PMID: 18270354.")
+
+
 def test_split_unnumbered_lines_and_continuations():
     text = (
         "Golob AL, Wipf JE. Low back pain. Med Clin North Am. 2014;98:405–28.\n"
